@@ -1,0 +1,2 @@
+print("trackersim: \(SimulatorInfoName.value)")
+enum SimulatorInfoName { static let value = "starting" }

@@ -1,0 +1,4 @@
+#ifndef TRACKERD_CSERIALPORT_SHIM_H
+#define TRACKERD_CSERIALPORT_SHIM_H
+#include <libserialport.h>
+#endif

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct Trackerd: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trackerd",
+        abstract: "A privacy-first SMS gateway for vehicle GPS trackers.",
+        subcommands: []
+    )
+}
