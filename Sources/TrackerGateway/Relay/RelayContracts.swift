@@ -1,0 +1,99 @@
+import Foundation
+
+/// The tracker families the gateway can command (`../shared/corpus/tracker-sms.md`).
+public enum TrackerModel: String, CaseIterable, Sendable, Codable {
+    case tk103
+    case xexun
+    case gt06
+    case teltonika
+    case generic
+}
+
+/// A registered phone as the relay needs it: where to send, and whether it consented.
+public struct PhoneRoute: Sendable, Equatable {
+    public var phoneID: Int64
+    public var customerID: Int64
+    /// E.164 with a leading `+`.
+    public var number: String
+    /// False after the phone texted STOP, true again after START.
+    public var consents: Bool
+
+    public init(phoneID: Int64, customerID: Int64, number: String, consents: Bool) {
+        self.phoneID = phoneID
+        self.customerID = customerID
+        self.number = number
+        self.consents = consents
+    }
+}
+
+/// A registered tracker with everything needed to command it and relay its reports.
+public struct TrackerRoute: Sendable, Equatable {
+    public var trackerID: Int64
+    public var customerID: Int64
+    public var number: String
+    public var model: TrackerModel
+    public var password: String
+    public var label: String?
+    /// Every phone of the tracker's customer (consenting or not).
+    public var phones: [PhoneRoute]
+
+    public init(trackerID: Int64, customerID: Int64, number: String, model: TrackerModel, password: String, label: String?, phones: [PhoneRoute]) {
+        self.trackerID = trackerID
+        self.customerID = customerID
+        self.number = number
+        self.model = model
+        self.password = password
+        self.label = label
+        self.phones = phones
+    }
+}
+
+/// Who a sender is, found through the blind index.
+public enum SenderRole: Sendable, Equatable {
+    case tracker(TrackerRoute)
+    /// A registered phone and the trackers of its (active) customer.
+    case phone(PhoneRoute, trackers: [TrackerRoute])
+    case unknown
+}
+
+/// The registry as the relay sees it.
+public protocol SenderDirectory: Sendable {
+    /// Looks a sender up by its number as the network gave it (E.164 or alphanumeric).
+    func role(of sender: String) async throws -> SenderRole
+    /// Records STOP (`false`) or START (`true`) for a phone.
+    func setConsent(phoneID: Int64, consents: Bool) async throws
+}
+
+/// One complete incoming SMS (concatenated parts already reassembled), as the relay sees it.
+public struct IncomingMessage: Sendable, Equatable {
+    /// E.164 with `+`, national digits, or an alphanumeric sender.
+    public var sender: String
+    public var text: String
+    /// The body arrived in UCS-2; the relay sends it on in UCS-2.
+    public var isUCS2: Bool
+    /// The service-centre time stamp of the (first) part.
+    public var timestamp: Date
+    /// Concatenation reference, when the message came in parts.
+    public var concatenationReference: Int?
+    public var partCount: Int
+    /// Modem storage indices holding the parts; empty when received directly (`+CMT`).
+    public var storageIndices: [Int]
+
+    public init(sender: String, text: String, isUCS2: Bool, timestamp: Date, concatenationReference: Int?, partCount: Int, storageIndices: [Int]) {
+        self.sender = sender
+        self.text = text
+        self.isUCS2 = isUCS2
+        self.timestamp = timestamp
+        self.concatenationReference = concatenationReference
+        self.partCount = partCount
+        self.storageIndices = storageIndices
+    }
+}
+
+/// The modem as the relay sees it: send a text, free storage.
+public protocol RelayModem: Sendable {
+    /// Sends `text` (multipart when needed) and returns the message references, one per part.
+    func send(text: String, to number: String, ucs2: Bool) async throws -> [Int]
+    /// Deletes messages from modem storage once relayed or expired.
+    func deleteStored(indices: [Int]) async throws
+}
