@@ -28,6 +28,7 @@ let package = Package(
             name: "ATModem",
             dependencies: ["CSerialPort"]
         ),
+        .target(name: "LineSocket"),
         .target(
             name: "TrackerGateway",
             dependencies: [
@@ -40,6 +41,7 @@ let package = Package(
             name: "Simulator",
             dependencies: [
                 "ATModem",
+                "LineSocket",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Simulator/Simulator"
@@ -59,6 +61,7 @@ let package = Package(
                 "ATModem",
                 "TrackerGateway",
                 "Simulator",
+                "LineSocket",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -67,6 +70,6 @@ let package = Package(
         .testTarget(name: "ATModemTests", dependencies: ["ATModem"]),
         .testTarget(name: "TrackerGatewayTests", dependencies: ["TrackerGateway"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "ATModem"]),
-        .testTarget(name: "trackerdTests", dependencies: ["ATModem", "Simulator"]),
+        .testTarget(name: "trackerdTests", dependencies: ["ATModem", "Simulator", "LineSocket"]),
     ]
 )
