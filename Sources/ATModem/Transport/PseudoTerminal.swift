@@ -12,17 +12,23 @@ import Synchronization
 /// The slave is put in raw mode (`cfmakeraw`: no echo, no line discipline, 8-bit clean), so
 /// bytes pass unchanged in both directions.
 ///
+/// As a `Transport` it is the master side: `read` returns what the client wrote to the slave,
+/// `write` sends to the client, and `path` is the slave path.
+///
 /// By default the pair also holds one descriptor of its own slave open. Without it, the master
 /// sees hang-up (`EIO`, `POLLHUP`) whenever no client has the slave open — between two runs of
 /// a daemon, say — and a simulator would have to tell that apart from a real end.
-public final class PseudoTerminal: Sendable {
-    /// The master side; read and write it to talk to whoever opened `slavePath`.
-    /// Non-blocking and close-on-exec. Owned by this object: do not close it yourself.
+public final class PseudoTerminal: Transport {
+    /// The master descriptor, for callers with their own event loop; `read` and `write` are
+    /// the simpler way. Non-blocking and close-on-exec. Owned by this object: never close it.
     public let masterFD: Int32
     /// The slave device, such as `/dev/pts/7`: what a client opens.
     public let slavePath: String
 
-    private let heldSlaveFD: Int32
+    /// How long one `write` may wait for the client to drain the slave before it throws.
+    public let writeTimeout: Duration
+
+    private let master: PollingDescriptor
     private let state = Mutex(State())
 
     private struct State {
@@ -35,7 +41,7 @@ public final class PseudoTerminal: Sendable {
     /// Opens a new pair and puts its slave in raw mode.
     /// - Parameter holdSlaveOpen: keep a slave descriptor open so the master never sees
     ///   hang-up while this object lives (see the type's documentation).
-    public init(holdSlaveOpen: Bool = true) throws(TransportError) {
+    public init(holdSlaveOpen: Bool = true, writeTimeout: Duration = .seconds(10)) throws(TransportError) {
         let master = trackerd_posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard master >= 0 else {
             throw .fromErrno(errno, device: Self.multiplexer, operation: "open", context: "posix_openpt")
@@ -54,19 +60,37 @@ public final class PseudoTerminal: Sendable {
                 throw TransportError.fromErrno(errno, device: name, operation: "open")
             }
             try Self.makeRaw(slaveFD, device: name)
-            try Self.setNonBlocking(master, device: name)
             if !holdSlaveOpen {
                 _ = Glibc.close(slaveFD)
                 slaveFD = -1
             }
-            masterFD = master
             slavePath = name
-            heldSlaveFD = slaveFD
         } catch {
             if slaveFD >= 0 { _ = Glibc.close(slaveFD) }
             _ = Glibc.close(master)
             throw error
         }
+        masterFD = master
+        self.writeTimeout = writeTimeout
+        // The descriptor closes the master (and releases the held slave) once no read or
+        // write is in progress; it does so itself if its initialiser throws.
+        self.master = try PollingDescriptor(fd: master, device: slavePath) { [slaveFD] fd in
+            if slaveFD >= 0 { _ = Glibc.close(slaveFD) }
+            _ = Glibc.close(fd)
+        }
+    }
+
+    /// The slave path, which is what a client opens.
+    public var path: String { slavePath }
+
+    /// Returns what the client wrote to the slave, waiting up to `timeout` for the first byte.
+    public func read(maxCount: Int, timeout: Duration) throws(TransportError) -> [UInt8] {
+        try master.read(maxCount: maxCount, timeout: timeout)
+    }
+
+    /// Sends every byte to the client.
+    public func write(_ bytes: [UInt8]) throws(TransportError) {
+        try master.write(bytes, timeout: writeTimeout)
     }
 
     deinit {
@@ -105,8 +129,7 @@ public final class PseudoTerminal: Sendable {
         for link in links where Self.readLink(link) == slavePath {
             _ = unlink(link)
         }
-        if heldSlaveFD >= 0 { _ = Glibc.close(heldSlaveFD) }
-        _ = Glibc.close(masterFD)
+        master.close()
     }
 
     /// Whether `close()` has run.
@@ -131,13 +154,6 @@ public final class PseudoTerminal: Sendable {
         cfmakeraw(&attributes)
         guard tcsetattr(fd, TCSANOW, &attributes) == 0 else {
             throw .fromErrno(errno, device: device, operation: "configure", context: "tcsetattr")
-        }
-    }
-
-    private static func setNonBlocking(_ fd: Int32, device: String) throws(TransportError) {
-        let flags = fcntl(fd, F_GETFL)
-        guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 else {
-            throw .fromErrno(errno, device: device, operation: "configure", context: "fcntl")
         }
     }
 
