@@ -91,11 +91,15 @@ final class PollingDescriptor: Sendable {
             if events & Int16(POLLIN) != 0 || events & Int16(POLLHUP | POLLERR) != 0 {
                 // Read even on hang-up: a device may still hold bytes sent just before it
                 // (a Linux pty does not: its hang-up flushes them).
-                var buffer = [UInt8](repeating: 0, count: maxCount)
-                let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, maxCount) }
-                if count > 0 { return Array(buffer.prefix(count)) }
+                var count = 0
+                var code: Int32 = 0
+                let received = [UInt8](unsafeUninitializedCapacity: maxCount) { buffer, initialized in
+                    count = Glibc.read(fd, buffer.baseAddress, maxCount)
+                    code = count < 0 ? errno : 0
+                    initialized = max(count, 0)
+                }
+                if count > 0 { return received }
                 if count == 0 { throw closedError(operation: "read", detail: "end of file") }
-                let code = errno
                 if code == EINTR { continue }
                 if code == EAGAIN || code == EWOULDBLOCK {
                     if events & Int16(POLLHUP | POLLERR) != 0 { throw closedError(operation: "read") }

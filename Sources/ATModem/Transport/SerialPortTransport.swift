@@ -26,13 +26,13 @@ public final class SerialPortTransport: Transport {
     public init(
         path: String, settings: SerialSettings = SerialSettings(), writeTimeout: Duration = .seconds(10)
     ) throws(TransportError) {
-        // libserialport reports a missing device in different ways per platform; ask first.
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw .fromErrno(errno, device: path, operation: "open") }
+        // libserialport on Linux looks the name up as /dev/<name> in sysfs, so a link such as
+        // /dev/serial/by-id/… must be resolved first; resolving also finds a missing path.
+        let resolved = try Transports.resolve(path)
 
         var found: OpaquePointer?
         try Self.check(
-            sp_get_port_by_name(path, &found), device: path, operation: "open",
+            sp_get_port_by_name(resolved, &found), device: path, operation: "open",
             step: "sp_get_port_by_name", otherwise: .notATerminal)
         guard let found else {
             throw TransportError(device: path, kind: .notATerminal, operation: "open", detail: "no port returned")
