@@ -148,3 +148,41 @@ final class TransportTestDirectory {
 struct TransportTestDirectoryError: Error {
     let errno: Int32
 }
+
+@Suite("PseudoTerminal as the master-side Transport")
+struct PseudoTerminalTransportTests {
+    @Test func aClientLeavingDoesNotHangUpAHeldPair() throws {
+        let pty = try PseudoTerminal()
+        defer { pty.close() }
+        let client = try TermiosTransport(path: pty.slavePath)
+        try client.write(Array("AT\r".utf8))
+        client.close()
+        #expect(try readBytes(3, from: pty) == Array("AT\r".utf8))
+        // Nobody has the slave open now, yet the master just times out instead of hanging up.
+        #expect(try pty.read(maxCount: 16, timeout: .milliseconds(20)) == [])
+        let again = try TermiosTransport(path: pty.slavePath)
+        defer { again.close() }
+        try pty.write(Array("OK".utf8))
+        #expect(try readBytes(2, from: again) == Array("OK".utf8))
+    }
+
+    @Test func withoutAHeldSlaveTheMasterSeesTheClientLeave() throws {
+        let pty = try PseudoTerminal(holdSlaveOpen: false)
+        defer { pty.close() }
+        let client = try TermiosTransport(path: pty.slavePath)
+        client.close()
+        let error = #expect(throws: TransportError.self) { _ = try pty.read(maxCount: 16, timeout: .seconds(2)) }
+        #expect(error?.kind == .closed)
+        #expect(!pty.isClosed)
+    }
+
+    @Test func closeWakesABlockedMasterRead() throws {
+        let pty = try PseudoTerminal()
+        let closer = afterDelay(.milliseconds(30)) { pty.close() }
+        defer { closer.join() }
+        let started = ContinuousClock.now
+        let error = #expect(throws: TransportError.self) { _ = try pty.read(maxCount: 16, timeout: .seconds(30)) }
+        #expect(error?.kind == .closed)
+        #expect(started.duration(to: .now) < .seconds(20))
+    }
+}

@@ -40,7 +40,9 @@ public final class PseudoTerminal: Transport {
 
     /// Opens a new pair and puts its slave in raw mode.
     /// - Parameter holdSlaveOpen: keep a slave descriptor open so the master never sees
-    ///   hang-up while this object lives (see the type's documentation).
+    ///   hang-up while this object lives (see the type's documentation). Without it, `read`
+    ///   throws `.closed` whenever no client has the slave open, though the pair stays
+    ///   usable: a caller that wants to notice a client leaving must then wait before retrying.
     public init(holdSlaveOpen: Bool = true, writeTimeout: Duration = .seconds(10)) throws(TransportError) {
         let master = trackerd_posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC)
         guard master >= 0 else {
