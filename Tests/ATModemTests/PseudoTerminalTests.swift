@@ -157,13 +157,13 @@ struct PseudoTerminalTransportTests {
         let client = try TermiosTransport(path: pty.slavePath)
         try client.write(Array("AT\r".utf8))
         client.close()
-        #expect(try readBytes(3, from: pty) == Array("AT\r".utf8))
+        #expect(try readTransportBytes(3, from: pty) == Array("AT\r".utf8))
         // Nobody has the slave open now, yet the master just times out instead of hanging up.
         #expect(try pty.read(maxCount: 16, timeout: .milliseconds(20)) == [])
         let again = try TermiosTransport(path: pty.slavePath)
         defer { again.close() }
         try pty.write(Array("OK".utf8))
-        #expect(try readBytes(2, from: again) == Array("OK".utf8))
+        #expect(try readTransportBytes(2, from: again) == Array("OK".utf8))
     }
 
     @Test func withoutAHeldSlaveTheMasterSeesTheClientLeave() throws {
@@ -178,7 +178,7 @@ struct PseudoTerminalTransportTests {
 
     @Test func closeWakesABlockedMasterRead() throws {
         let pty = try PseudoTerminal()
-        let closer = afterDelay(.milliseconds(30)) { pty.close() }
+        let closer = onThreadAfterDelay(.milliseconds(30)) { pty.close() }
         defer { closer.join() }
         let started = ContinuousClock.now
         let error = #expect(throws: TransportError.self) { _ = try pty.read(maxCount: 16, timeout: .seconds(30)) }

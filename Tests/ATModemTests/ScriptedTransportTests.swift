@@ -146,7 +146,7 @@ struct ScriptedTransportTests {
 
     @Test func injectingWakesABlockedRead() throws {
         let transport = ScriptedTransport()
-        let injector = afterDelay(.milliseconds(30)) { transport.inject("+CMTI: \"SM\",9\r\n") }
+        let injector = onThreadAfterDelay(.milliseconds(30)) { transport.inject("+CMTI: \"SM\",9\r\n") }
         defer { injector.join() }
         let started = ContinuousClock.now
         #expect(try transport.read(maxCount: 64, timeout: .seconds(30)) == bytes("+CMTI: \"SM\",9\r\n"))
@@ -168,7 +168,7 @@ struct ScriptedTransportTests {
 
     @Test func closingWakesABlockedRead() throws {
         let transport = ScriptedTransport()
-        let closer = afterDelay(.milliseconds(30)) { transport.closing = true }
+        let closer = onThreadAfterDelay(.milliseconds(30)) { transport.closing = true }
         defer { closer.join() }
         let started = ContinuousClock.now
         let error = #expect(throws: TransportError.self) { _ = try transport.read(maxCount: 16, timeout: .seconds(30)) }

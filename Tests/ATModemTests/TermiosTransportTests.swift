@@ -7,7 +7,7 @@ import Testing
 @testable import ATModem
 
 /// Reads until `count` bytes have come or a read times out.
-func readBytes(_ count: Int, from transport: any Transport, timeout: Duration = .seconds(5)) throws -> [UInt8] {
+func readTransportBytes(_ count: Int, from transport: any Transport, timeout: Duration = .seconds(5)) throws -> [UInt8] {
     var received: [UInt8] = []
     while received.count < count {
         let chunk = try transport.read(maxCount: count - received.count, timeout: timeout)
@@ -19,7 +19,7 @@ func readBytes(_ count: Int, from transport: any Transport, timeout: Duration = 
 
 /// A plain POSIX thread: blocking reads would starve Swift's small cooperative pool
 /// (two threads on a two-core machine), so "another thread" in these tests is a real one.
-final class TestThread: @unchecked Sendable {
+final class TransportTestThread: @unchecked Sendable {
     // @unchecked Sendable: `thread` is written once, before the object is shared.
     private var thread = pthread_t()
 
@@ -45,8 +45,8 @@ final class TestThread: @unchecked Sendable {
 
 /// Runs `body` on a new thread after `delay`; join the result before the test ends.
 @discardableResult
-func afterDelay(_ delay: Duration, _ body: @escaping @Sendable () -> Void) -> TestThread {
-    TestThread {
+func onThreadAfterDelay(_ delay: Duration, _ body: @escaping @Sendable () -> Void) -> TransportTestThread {
+    TransportTestThread {
         let (seconds, attoseconds) = delay.components
         var request = timespec(tv_sec: Int(seconds), tv_nsec: Int(attoseconds / 1_000_000_000))
         _ = nanosleep(&request, nil)
@@ -55,13 +55,13 @@ func afterDelay(_ delay: Duration, _ body: @escaping @Sendable () -> Void) -> Te
 }
 
 /// A value produced on another thread.
-final class ThreadResult<Value: Sendable>: @unchecked Sendable {
+final class TransportThreadResult<Value: Sendable>: @unchecked Sendable {
     // @unchecked Sendable: `value` is written by the thread before `join` returns and read after.
     private var value: Value?
-    private var thread: TestThread?
+    private var thread: TransportTestThread?
 
     init(_ body: @escaping @Sendable () -> Value) {
-        thread = TestThread { [unowned self] in self.value = body() }
+        thread = TransportTestThread { [unowned self] in self.value = body() }
     }
 
     func join() -> Value {
@@ -81,7 +81,7 @@ struct TermiosTransportTests {
         defer { transport.close() }
 
         try pty.write(Self.allByteValues)
-        #expect(try readBytes(256, from: transport) == Self.allByteValues)
+        #expect(try readTransportBytes(256, from: transport) == Self.allByteValues)
     }
 
     @Test func bytesWrittenToTheTransportArriveAtTheFarEndUnchanged() throws {
@@ -91,7 +91,7 @@ struct TermiosTransportTests {
         defer { transport.close() }
 
         try transport.write(Self.allByteValues.reversed())
-        #expect(try readBytes(256, from: pty) == Self.allByteValues.reversed())
+        #expect(try readTransportBytes(256, from: pty) == Self.allByteValues.reversed())
     }
 
     @Test func aWriteLargerThanTheTerminalBufferIsWrittenWhole() throws {
@@ -102,7 +102,7 @@ struct TermiosTransportTests {
         let payload = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
 
         // The far end drains concurrently; the writer must wait for room (EAGAIN → POLLOUT).
-        let drained = ThreadResult { (try? readBytes(payload.count, from: pty)) ?? [] }
+        let drained = TransportThreadResult { (try? readTransportBytes(payload.count, from: pty)) ?? [] }
         try transport.write(payload)
         #expect(drained.join() == payload)
     }
@@ -138,7 +138,7 @@ struct TermiosTransportTests {
         let pty = try PseudoTerminal()
         defer { pty.close() }
         let transport = try TermiosTransport(path: pty.slavePath)
-        let closer = afterDelay(.milliseconds(50)) { transport.close() }
+        let closer = onThreadAfterDelay(.milliseconds(50)) { transport.close() }
         defer { closer.join() }
 
         let started = ContinuousClock.now
@@ -171,7 +171,7 @@ struct TermiosTransportTests {
         let pty = try PseudoTerminal()
         let transport = try TermiosTransport(path: pty.slavePath)
         defer { transport.close() }
-        let closer = afterDelay(.milliseconds(50)) { pty.close() }
+        let closer = onThreadAfterDelay(.milliseconds(50)) { pty.close() }
         defer { closer.join() }
 
         let started = ContinuousClock.now

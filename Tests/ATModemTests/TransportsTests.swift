@@ -78,7 +78,7 @@ struct TransportsTests {
         #expect(transport is TermiosTransport)
         #expect(transport.path == link)
         try transport.write(Array("AT\r".utf8))
-        #expect(try readBytes(3, from: pty) == Array("AT\r".utf8))
+        #expect(try readTransportBytes(3, from: pty) == Array("AT\r".utf8))
     }
 
     @Test(arguments: [UInt32(135), 136, 140, 143, 144])
