@@ -1,10 +1,19 @@
 import ArgumentParser
 
-@main
 struct Trackerd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trackerd",
         abstract: "A privacy-first SMS gateway for vehicle GPS trackers.",
-        subcommands: []
+        subcommands: [
+            Ports.self,
+            PDU.self,
+        ]
     )
+}
+
+@main
+enum TrackerdMain {
+    static func main() async {
+        await Trackerd.main()
+    }
 }

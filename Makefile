@@ -1,0 +1,28 @@
+# The two set-up commands of README.md. Both install what they need when run as root.
+SWIFT ?= swift
+
+.PHONY: demo test build deps interop fuzz bench
+
+# Main job: a tracker reports, a phone sends LOCATE, another sends STOP — against the bundled simulator.
+demo: deps
+	$(SWIFT) build --product trackerd
+	$(SWIFT) run --skip-build trackerd demo
+
+# Every test: unit, integration over real ptys/SQLite/processes, interoperability with gammu and
+# python-gsmmodem-new, and a short fuzz smoke run of both libFuzzer harnesses.
+test: deps
+	bash scripts/install-deps.sh --interop
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	bash scripts/interop/run.sh
+	RUNS=20000 bash fuzz/pdu/run.sh
+	RUNS=20000 bash fuzz/at/run.sh
+
+deps:
+	bash scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build
+
+bench: deps
+	bash bench/run.sh
