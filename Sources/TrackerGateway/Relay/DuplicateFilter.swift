@@ -4,22 +4,32 @@ import Foundation
 ///
 /// DESIGN.md "Receiving and relaying" — the same message delivered twice (same sender,
 /// timestamp, concatenation reference) is relayed once. The part count is part of it too, so
-/// two different messages that happen to share a reference are not confused.
+/// two different messages that happen to share a reference are not confused, and so is a hash
+/// of the body: the SCTS has one-second resolution, and a tracker may send an alarm and a
+/// report within the same second. The hash is the process-seeded `Hasher`, held in RAM only.
 public struct MessageIdentity: Hashable, Sendable {
     public var sender: String
     public var timestamp: Date
     public var concatenationReference: Int?
     public var partCount: Int
+    public var contentHash: Int
 
-    public init(sender: String, timestamp: Date, concatenationReference: Int?, partCount: Int) {
+    public init(sender: String, timestamp: Date, concatenationReference: Int?, partCount: Int, contentHash: Int = 0) {
         self.sender = sender
         self.timestamp = timestamp
         self.concatenationReference = concatenationReference
         self.partCount = partCount
+        self.contentHash = contentHash
     }
 
     public init(_ message: IncomingMessage) {
-        self.init(sender: message.sender, timestamp: message.timestamp, concatenationReference: message.concatenationReference, partCount: message.partCount)
+        var hasher = Hasher()
+        hasher.combine(message.text)
+        hasher.combine(message.isUCS2)
+        self.init(
+            sender: message.sender, timestamp: message.timestamp, concatenationReference: message.concatenationReference,
+            partCount: message.partCount, contentHash: hasher.finalize()
+        )
     }
 }
 
