@@ -1,15 +1,48 @@
-/// Masks a phone number for logs: country code and last four digits kept (`+1•••••0001`).
+import Foundation
+
+/// Masks a phone number for logs: `+`, the first digit of the country code, bullets, the last
+/// four digits (`+1•••••0001`).
 ///
-/// Invariant 6 of DESIGN.md: a log line never carries a full number.
+/// DESIGN.md invariant 6 — a log line never carries a full number. The rules hold for every
+/// length, so a short number is never printed almost whole:
+/// - the bullets are always five, whatever the length, so the mask does not leak the length;
+/// - at least four digits always stay hidden: a number of 10+ digits shows its first digit
+///   (international only) and last four, one of 7–9 digits shows its first digit
+///   (international only) and last two, anything shorter shows no digit at all;
+/// - only ASCII digits count; spaces, dashes and brackets are ignored; `00` counts as `+`;
+/// - a sender with letters (an alphanumeric sender id) is masked whole.
 public enum NumberMask {
+    static let bullets = "•••••"
+
     public static func mask(_ number: String) -> String {
-        let characters = Array(number)
-        let hasPlus = characters.first == "+"
-        let digits = characters.filter(\.isNumber)
-        guard digits.count > 6 else { return hasPlus ? "+" + String(repeating: "•", count: digits.count) : String(repeating: "•", count: digits.count) }
-        let head = hasPlus ? "+" + String(digits.prefix(1)) : ""
-        let tail = String(digits.suffix(4))
-        let hidden = digits.count - (hasPlus ? 1 : 0) - 4
-        return head + String(repeating: "•", count: hidden) + tail
+        var characters = Substring(number.trimmingCharacters(in: .whitespacesAndNewlines))
+        var international = false
+        if characters.first == "+" {
+            international = true
+            characters = characters.dropFirst()
+        }
+        if characters.contains(where: { $0.isLetter }) {
+            return bullets
+        }
+        var digits = String(characters.filter { $0.isASCII && $0.isWholeNumber })
+        if !international, digits.hasPrefix("00") {
+            international = true
+            digits = String(digits.dropFirst(2))
+        }
+        let shownTail: Int
+        let shownHead: Int
+        switch digits.count {
+        case 10...:
+            shownTail = 4
+            shownHead = international ? 1 : 0
+        case 7...9:
+            shownTail = 2
+            shownHead = international ? 1 : 0
+        default:
+            shownTail = 0
+            shownHead = 0
+        }
+        let head = (international ? "+" : "") + String(digits.prefix(shownHead))
+        return head + bullets + String(digits.suffix(shownTail))
     }
 }

@@ -1,0 +1,43 @@
+/// Whether two numbers reach the same subscriber, however each is written.
+///
+/// DESIGN.md "Receiving and relaying" — the gateway never relays to its own number nor back to
+/// the sender. The network may give a sender as `+15550001234`, `0015550001234` or national
+/// `05550001234`; the registry stores E.164. Mixed forms match when the national digits (trunk
+/// `0` dropped, at least 7 left) end the international ones — erring toward "same" only ever
+/// withholds a send, never adds one.
+enum SubscriberNumber {
+    static func same(_ first: String, _ second: String) -> Bool {
+        guard let a = Form(first), let b = Form(second) else {
+            // Alphanumeric senders: the same only when spelled the same.
+            return !first.isEmpty && first.lowercased() == second.lowercased()
+        }
+        switch (a.international, b.international) {
+        case (true, true):
+            return a.digits == b.digits
+        case (false, false):
+            return a.nationalDigits == b.nationalDigits
+        case (true, false):
+            return b.nationalDigits.count >= 7 && a.digits.hasSuffix(b.nationalDigits)
+        case (false, true):
+            return a.nationalDigits.count >= 7 && b.digits.hasSuffix(a.nationalDigits)
+        }
+    }
+
+    private struct Form {
+        var international: Bool
+        var digits: String
+        var nationalDigits: Substring { digits.drop(while: { $0 == "0" }) }
+
+        init?(_ number: String) {
+            var rest = Substring(number.filter { !$0.isWhitespace && !"-()./".contains($0) })
+            international = rest.first == "+"
+            if international { rest = rest.dropFirst() }
+            guard !rest.isEmpty, rest.allSatisfy({ $0.isASCII && $0.isWholeNumber }) else { return nil }
+            if !international, rest.hasPrefix("00") {
+                international = true
+                rest = rest.dropFirst(2)
+            }
+            digits = String(rest)
+        }
+    }
+}
