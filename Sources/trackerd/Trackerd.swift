@@ -5,6 +5,6 @@ struct Trackerd: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trackerd",
         abstract: "A privacy-first SMS gateway for vehicle GPS trackers.",
-        subcommands: []
+        subcommands: [Init.self, Customer.self, Phone.self, Tracker.self]
     )
 }
