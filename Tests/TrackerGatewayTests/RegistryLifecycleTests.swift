@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import TrackerGateway
 
@@ -53,6 +54,28 @@ final class ManualClock: @unchecked Sendable {
         let bernd = try registry.addCustomer(Fixtures.bernd(phones: ["+4915199887766"]))
         _ = try registry.addTracker(Fixtures.tracker(customerID: bernd, number: "+491701234567"))
         #expect(throws: GatewayError.conflict(field: "--customer", reason: "customer \(anna) is already erased")) { try registry.eraseCustomer(id: anna) }
+    }
+
+    @Test func erasureLeavesNoWrappedKeyOrSealedFieldInTheFiles() throws {
+        let directory = TemporaryDirectory()
+        let registry = try Fixtures.openNew(in: directory)
+        let anna = try registry.addCustomer(Fixtures.anna())
+        _ = try registry.addCustomer(Fixtures.bernd())
+        let sealed = try registry.pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT wrapped_key, name_sealed, email_sealed FROM customers WHERE id = ?", arguments: [anna])
+        }
+        let blobs: [Data] = try #require(sealed).databaseValues.compactMap { Data.fromDatabaseValue($0) }
+        #expect(blobs.count == 3)
+        try registry.eraseCustomer(id: anna)
+
+        let database = directory.dataDirectory.appendingPathComponent(Registry.databaseFileName).path
+        for path in [database, database + "-wal"] {
+            let bytes = try #require(FileManager.default.contents(atPath: path))
+            for blob in blobs {
+                #expect(bytes.range(of: blob) == nil, "\(path) still holds an erased customer's sealed bytes")
+            }
+        }
+        #expect(try registry.customer(id: 2).profile?.name == "Bernd Obermüller")
     }
 
     @Test func disputeHoldBlocksErasure() throws {

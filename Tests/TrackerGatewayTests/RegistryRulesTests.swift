@@ -82,6 +82,14 @@ import Testing
         }
     }
 
+    @Test func refusalRightAfterAnErasureLeavesTheFilesUntouched() throws {
+        // Erasure truncates the write-ahead log; the next open must still not write.
+        let eraseBernd: (Registry) throws -> Void = { try $0.eraseCustomer(id: $0.addCustomer(Fixtures.bernd())) }
+        try expectRefusal(.unknownID(kind: "customer", id: 7), setUp: eraseBernd) {
+            _ = try $0.addPhone(customerID: 7, number: "+491605550001")
+        }
+    }
+
     static let invalidCustomers: [(String, NewCustomer, GatewayError)] = {
         var rows: [(String, NewCustomer, GatewayError)] = []
         var form = Fixtures.bernd()

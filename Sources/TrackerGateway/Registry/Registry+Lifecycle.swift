@@ -57,6 +57,24 @@ extension Registry {
                 """, arguments: [seconds, seconds, id])
             try AuditLog.record(AuditEntry(at: time, actor: actor, action: .customerErase, customerID: id, subjectID: nil), in: db)
         }
+        shredWriteAheadLog()
+    }
+
+    /// Old WAL frames still hold the erased rows' pages, wrapped key included, until overwritten.
+    /// A truncating checkpoint copies the new pages into the database (where `secure_delete` has
+    /// zeroed the old cells) and cuts the log to nothing; then one harmless write starts a fresh log,
+    /// because GRDB writes to the database on open when it finds an empty -wal file, and a refused
+    /// command must leave the files untouched. Best effort: a long reader in the daemon can make the
+    /// checkpoint give up, and the frames are then overwritten by later writes.
+    func shredWriteAheadLog() {
+        _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        _ = try? pool.write { db in
+            // A real change: SQLite skips writing a page whose bytes an update leaves equal.
+            try db.execute(sql: """
+                INSERT INTO settings (key, value) VALUES ('vault.shred-count', 1)
+                ON CONFLICT (key) DO UPDATE SET value = value + 1
+                """)
+        }
     }
 
     /// Erases every customer the policy says is due, deletes audit entries past their retention,

@@ -132,7 +132,7 @@ public final class Registry: Sendable {
     private static func readSettings(_ pool: DatabasePool, path: String) throws -> Settings {
         let rows: [String: Data] = try perform(reading: pool, path: path) { db in
             var values: [String: Data] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM settings") {
+            for row in try Row.fetchAll(db, sql: "SELECT key, value FROM settings WHERE key IN ('vault.key-check', 'numbers.default-calling-code')") {
                 values[row["key"]] = row["value"]
             }
             return values

@@ -15,7 +15,7 @@ enum RegistrySchema {
         migrator.registerMigration("v1: customers, numbers, phones, trackers, settings, audit") { db in
             try db.execute(sql: """
                 CREATE TABLE settings (
-                    key TEXT PRIMARY KEY NOT NULL CHECK (key IN ('gateway.own-number', 'numbers.default-calling-code', 'vault.key-check')),
+                    key TEXT PRIMARY KEY NOT NULL CHECK (key IN ('gateway.own-number', 'numbers.default-calling-code', 'vault.key-check', 'vault.shred-count')),
                     value BLOB NOT NULL
                 ) WITHOUT ROWID;
 
