@@ -5,6 +5,10 @@ struct Trackerd: AsyncParsableCommand {
         commandName: "trackerd",
         abstract: "A privacy-first SMS gateway for vehicle GPS trackers.",
         subcommands: [
+            Init.self,
+            Customer.self,
+            Phone.self,
+            Tracker.self,
             Ports.self,
             PDU.self,
         ]

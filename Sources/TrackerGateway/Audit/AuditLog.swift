@@ -1,0 +1,78 @@
+import Foundation
+import GRDB
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// What happened, as the audit log records it: an action and the ids it concerned — metadata only.
+///
+/// DESIGN.md invariants 5 and 6: the audit log never holds a name, number or message; it has its own,
+/// shorter retention.
+public enum AuditAction: String, Sendable, CaseIterable, Codable {
+    case customerAdd = "customer.add"
+    case phoneAdd = "phone.add"
+    case trackerAdd = "tracker.add"
+    case consentWithdrawn = "phone.consent-withdrawn"
+    case consentGiven = "phone.consent-given"
+    case customerTerminate = "customer.terminate"
+    case customerErase = "customer.erase"
+    case disputeHold = "customer.dispute-hold"
+    case disputeRelease = "customer.dispute-release"
+    case ownNumberSet = "gateway.own-number-set"
+    case defaultCallingCodeSet = "settings.default-calling-code-set"
+}
+
+/// One audit row.
+public struct AuditEntry: Sendable, Equatable {
+    public var id: Int64?
+    public var at: Date
+    /// The OS user who ran the command (or the daemon's user).
+    public var actor: String
+    public var action: AuditAction
+    public var customerID: Int64?
+    /// The phone or tracker the action concerned, when there was one.
+    public var subjectID: Int64?
+
+    public init(id: Int64? = nil, at: Date, actor: String, action: AuditAction, customerID: Int64?, subjectID: Int64?) {
+        self.id = id
+        self.at = at
+        self.actor = actor
+        self.action = action
+        self.customerID = customerID
+        self.subjectID = subjectID
+    }
+}
+
+/// Writes and reads the `audit` table inside the caller's transaction, so an action and its record
+/// commit or roll back together.
+public enum AuditLog {
+    static func record(_ entry: AuditEntry, in db: Database) throws {
+        try db.execute(
+            sql: "INSERT INTO audit (at, actor, action, customer_id, subject_id) VALUES (?, ?, ?, ?, ?)",
+            arguments: [Int64(entry.at.timeIntervalSince1970.rounded(.down)), entry.actor, entry.action.rawValue, entry.customerID, entry.subjectID])
+    }
+
+    static func entries(in db: Database) throws -> [AuditEntry] {
+        try Row.fetchAll(db, sql: "SELECT id, at, actor, action, customer_id, subject_id FROM audit ORDER BY id").map { row in
+            guard let action = AuditAction(rawValue: row["action"]) else {
+                throw GatewayError.corruptData(path: "audit.action", reason: "unknown audit action")
+            }
+            return AuditEntry(id: row["id"], at: Date(timeIntervalSince1970: TimeInterval(row["at"] as Int64)), actor: row["actor"],
+                              action: action, customerID: row["customer_id"], subjectID: row["subject_id"])
+        }
+    }
+
+    /// The OS user running this process, for the `actor` column; `uid:<n>` when it has no name.
+    public static func currentActor() -> String {
+        let uid = geteuid()
+        if let entry = getpwuid(uid), let name = entry.pointee.pw_name {
+            let text = String(cString: name)
+            if !text.isEmpty && text.utf8.count <= 64 { return text }
+        }
+        return "uid:\(uid)"
+    }
+}

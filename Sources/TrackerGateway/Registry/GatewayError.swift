@@ -1,0 +1,55 @@
+/// The one error type of TrackerGateway: what went wrong, and what a person needs to act on it.
+///
+/// Messages never carry PII or a message body (DESIGN.md invariants 1 and 6): an error names the
+/// field, the rule and, for files, the path and mode — never the rejected value itself.
+public enum GatewayError: Error, Equatable, Sendable {
+    /// The request is incomplete or contradictory (a required attestation or option is missing).
+    case usage(String)
+    /// A value broke a rule: `field` is what the operator typed it into (`--phone #2`), `reason` the rule.
+    case invalidInput(field: String, reason: String)
+    /// No row with this id (`kind` is "customer", "phone" or "tracker").
+    case unknownID(kind: String, id: Int64)
+    /// The value is valid but collides with what is stored (duplicate number, number of another kind).
+    case conflict(field: String, reason: String)
+    /// A key, database or data-directory file that group or others can read or write.
+    case insecurePermissions(path: String, mode: UInt16)
+    /// The data directory has not been set up with `trackerd init`.
+    case notInitialised(path: String)
+    /// A file exists but its content is not what trackerd wrote (bad key length, failed decryption, bad schema).
+    case corruptData(path: String, reason: String)
+    /// The operating system refused a file operation (`operation` names it, `errno` says why).
+    case io(path: String, operation: String, errno: Int32)
+}
+
+extension GatewayError: CustomStringConvertible {
+    /// One line for a person, free of PII.
+    public var description: String {
+        switch self {
+        case .usage(let message):
+            return message
+        case .invalidInput(let field, let reason):
+            return "\(field): \(reason)"
+        case .unknownID(let kind, let id):
+            return "no \(kind) with id \(id)"
+        case .conflict(let field, let reason):
+            return "\(field): \(reason)"
+        case .insecurePermissions(let path, let mode):
+            let octal = String(mode & 0o7777, radix: 8)
+            return "\(path) has mode 0\(octal); group and others must have no access (chmod 600 for files, 700 for the directory)"
+        case .notInitialised(let path):
+            return "\(path) is not a trackerd data directory; run `trackerd init` first"
+        case .corruptData(let path, let reason):
+            return "\(path): \(reason)"
+        case .io(let path, let operation, let errno):
+            return "\(path): \(operation) failed: \(String(cString: strerror(errno)))"
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif

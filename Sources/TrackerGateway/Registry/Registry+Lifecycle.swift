@@ -1,0 +1,117 @@
+import Foundation
+import GRDB
+
+/// A customer's life after registration: termination, dispute holds, erasure, and retention sweeps.
+///
+/// DESIGN.md invariants 4 and 5 — erasing destroys the customer's data key (crypto-shredding) and its
+/// phone and tracker rows; `secure_delete` overwrites the freed pages.
+extension Registry {
+    /// Ends an active customer's service; its PII is kept for the grace period, and it stops routing.
+    public func terminateCustomer(id: Int64) throws {
+        let time = now()
+        try write { db in
+            let status = try customerStatus(id, in: db)
+            guard status == .active else {
+                throw GatewayError.conflict(field: "--customer", reason: "customer \(id) is \(status.rawValue), not active")
+            }
+            try db.execute(sql: "UPDATE customers SET status = 'terminated', terminated_at = ? WHERE id = ?", arguments: [Self.seconds(time), id])
+            try AuditLog.record(AuditEntry(at: time, actor: actor, action: .customerTerminate, customerID: id, subjectID: nil), in: db)
+        }
+    }
+
+    /// Opens or releases a dispute hold, which keeps a terminated customer's PII past the grace period.
+    public func setDisputeHold(customerID id: Int64, held: Bool) throws {
+        let time = now()
+        try write { db in
+            let status = try customerStatus(id, in: db)
+            guard status != .erased else {
+                throw GatewayError.conflict(field: "--customer", reason: "customer \(id) is erased; there is nothing left to hold")
+            }
+            try db.execute(sql: "UPDATE customers SET dispute_hold = ? WHERE id = ?", arguments: [held, id])
+            try AuditLog.record(AuditEntry(at: time, actor: actor, action: held ? .disputeHold : .disputeRelease, customerID: id, subjectID: nil), in: db)
+        }
+    }
+
+    /// Crypto-shreds a customer: drops its wrapped key and every sealed field, deletes its phones and
+    /// trackers (freeing their numbers). The id and status row remain, for the audit trail.
+    /// Refused while a dispute hold is open.
+    public func eraseCustomer(id: Int64) throws {
+        let time = now()
+        try write { db in
+            let status = try customerStatus(id, in: db)
+            guard status != .erased else {
+                throw GatewayError.conflict(field: "--customer", reason: "customer \(id) is already erased")
+            }
+            let held = try Bool.fetchOne(db, sql: "SELECT dispute_hold FROM customers WHERE id = ?", arguments: [id]) ?? false
+            guard !held else {
+                throw GatewayError.conflict(field: "--customer", reason: "customer \(id) has an open dispute hold")
+            }
+            try db.execute(sql: "DELETE FROM phones WHERE customer_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM trackers WHERE customer_id = ?", arguments: [id])
+            let seconds = Self.seconds(time)
+            try db.execute(sql: """
+                UPDATE customers SET status = 'erased', terminated_at = COALESCE(terminated_at, ?), erased_at = ?,
+                    wrapped_key = NULL, name_sealed = NULL, address_sealed = NULL, email_sealed = NULL,
+                    card_token_sealed = NULL, card_last4_sealed = NULL
+                WHERE id = ?
+                """, arguments: [seconds, seconds, id])
+            try AuditLog.record(AuditEntry(at: time, actor: actor, action: .customerErase, customerID: id, subjectID: nil), in: db)
+        }
+        shredWriteAheadLog()
+    }
+
+    /// Old WAL frames still hold the erased rows' pages, wrapped key included, until overwritten.
+    /// A truncating checkpoint copies the new pages into the database (where `secure_delete` has
+    /// zeroed the old cells) and cuts the log to nothing; then one harmless write starts a fresh log,
+    /// because GRDB writes to the database on open when it finds an empty -wal file, and a refused
+    /// command must leave the files untouched. Best effort: a long reader in the daemon can make the
+    /// checkpoint give up, and the frames are then overwritten by later writes.
+    func shredWriteAheadLog() {
+        _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+        _ = try? pool.write { db in
+            // A real change: SQLite skips writing a page whose bytes an update leaves equal.
+            try db.execute(sql: """
+                INSERT INTO settings (key, value) VALUES ('vault.shred-count', 1)
+                ON CONFLICT (key) DO UPDATE SET value = value + 1
+                """)
+        }
+    }
+
+    /// Erases every customer the policy says is due, deletes audit entries past their retention,
+    /// and returns the erased ids. Each erasure is its own transaction and re-checks the hold.
+    @discardableResult
+    public func sweep(policy: RetentionPolicy) throws -> [Int64] {
+        let time = now()
+        let due: [Int64] = try read { db in
+            try Row.fetchAll(db, sql: "SELECT id, terminated_at, dispute_hold FROM customers WHERE status = 'terminated'").compactMap { row in
+                let facts = RetentionPolicy.CustomerFacts(status: .terminated, terminatedAt: Self.date(row["terminated_at"]), disputeHold: row["dispute_hold"])
+                return policy.decision(for: facts, now: time) == .erase ? row["id"] : nil
+            }
+        }
+        var erased: [Int64] = []
+        for id in due {
+            do {
+                try eraseCustomer(id: id)
+                erased.append(id)
+            } catch let error as GatewayError {
+                // A hold opened (or an erase done) by another process since the read: leave it.
+                guard case .conflict = error else { throw error }
+            }
+        }
+        let cutoff = Self.seconds(policy.auditCutoff(now: time))
+        try write { db in
+            try db.execute(sql: "DELETE FROM audit WHERE at < ?", arguments: [cutoff])
+        }
+        return erased
+    }
+
+    private func customerStatus(_ id: Int64, in db: Database) throws -> CustomerStatus {
+        guard let raw = try String.fetchOne(db, sql: "SELECT status FROM customers WHERE id = ?", arguments: [id]) else {
+            throw GatewayError.unknownID(kind: "customer", id: id)
+        }
+        guard let status = CustomerStatus(rawValue: raw) else {
+            throw GatewayError.corruptData(path: "customers.status", reason: "unknown status")
+        }
+        return status
+    }
+}

@@ -1,0 +1,114 @@
+import GRDB
+
+/// The registry's schema, as migrations registered in code; a shipped migration is never edited.
+///
+/// DESIGN.md "Data" and invariants 1, 4, 5. Rules live in the schema, not only in Swift:
+/// - no table or column can hold a message body: every PII column is a sealed blob, everything
+///   else is an id, an enum, a flag or a time;
+/// - a number is a phone, a tracker or the gateway's own, never two of them, never twice: every
+///   number claims its blind index in `numbers` (primary key), and `phones`/`trackers` reference
+///   that claim together with their own kind;
+/// - customer status is an enum with its time; an erased customer keeps no key and no PII.
+enum RegistrySchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: customers, numbers, phones, trackers, settings, audit") { db in
+            try db.execute(sql: """
+                CREATE TABLE settings (
+                    key TEXT PRIMARY KEY NOT NULL CHECK (key IN ('gateway.own-number', 'numbers.default-calling-code', 'vault.key-check', 'vault.shred-count')),
+                    value BLOB NOT NULL
+                ) WITHOUT ROWID;
+
+                CREATE TABLE customers (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'terminated', 'erased')),
+                    created_at INTEGER NOT NULL,
+                    adult_attested_at INTEGER NOT NULL,
+                    terminated_at INTEGER,
+                    erased_at INTEGER,
+                    dispute_hold INTEGER NOT NULL DEFAULT 0 CHECK (dispute_hold IN (0, 1)),
+                    wrapped_key BLOB,
+                    name_sealed BLOB,
+                    address_sealed BLOB,
+                    email_sealed BLOB,
+                    card_token_sealed BLOB,
+                    card_last4_sealed BLOB,
+                    CHECK ((status = 'active') = (terminated_at IS NULL)),
+                    CHECK ((status = 'erased') = (erased_at IS NOT NULL)),
+                    CHECK ((status = 'erased') = (wrapped_key IS NULL)),
+                    CHECK (status = 'erased' OR (name_sealed IS NOT NULL AND address_sealed IS NOT NULL AND email_sealed IS NOT NULL)),
+                    CHECK (status <> 'erased' OR (name_sealed IS NULL AND address_sealed IS NULL AND email_sealed IS NULL
+                                                  AND card_token_sealed IS NULL AND card_last4_sealed IS NULL)),
+                    CHECK ((card_token_sealed IS NULL) = (card_last4_sealed IS NULL))
+                );
+
+                CREATE TABLE numbers (
+                    blind_index BLOB PRIMARY KEY NOT NULL CHECK (length(blind_index) = 32),
+                    kind TEXT NOT NULL CHECK (kind IN ('phone', 'tracker', 'gateway')),
+                    UNIQUE (blind_index, kind)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE phones (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                    blind_index BLOB NOT NULL UNIQUE,
+                    number_kind TEXT NOT NULL DEFAULT 'phone' CHECK (number_kind = 'phone'),
+                    number_sealed BLOB NOT NULL,
+                    consents INTEGER NOT NULL DEFAULT 1 CHECK (consents IN (0, 1)),
+                    created_at INTEGER NOT NULL,
+                    FOREIGN KEY (blind_index, number_kind) REFERENCES numbers(blind_index, kind)
+                );
+                CREATE INDEX phones_by_customer ON phones(customer_id);
+
+                CREATE TABLE trackers (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    customer_id INTEGER NOT NULL REFERENCES customers(id) ON DELETE CASCADE,
+                    blind_index BLOB NOT NULL UNIQUE,
+                    number_kind TEXT NOT NULL DEFAULT 'tracker' CHECK (number_kind = 'tracker'),
+                    number_sealed BLOB NOT NULL,
+                    model TEXT NOT NULL CHECK (model IN ('tk103', 'xexun', 'gt06', 'teltonika', 'generic')),
+                    password_sealed BLOB NOT NULL,
+                    label_sealed BLOB,
+                    created_at INTEGER NOT NULL,
+                    FOREIGN KEY (blind_index, number_kind) REFERENCES numbers(blind_index, kind)
+                );
+                CREATE INDEX trackers_by_customer ON trackers(customer_id);
+
+                -- A deleted phone or tracker (customer erased, number removed) frees its number.
+                CREATE TRIGGER phones_release_number AFTER DELETE ON phones BEGIN
+                    DELETE FROM numbers WHERE blind_index = OLD.blind_index AND kind = 'phone';
+                END;
+                CREATE TRIGGER trackers_release_number AFTER DELETE ON trackers BEGIN
+                    DELETE FROM numbers WHERE blind_index = OLD.blind_index AND kind = 'tracker';
+                END;
+
+                -- Only an active customer gains phones or trackers.
+                CREATE TRIGGER phones_need_active_customer BEFORE INSERT ON phones
+                WHEN (SELECT status FROM customers WHERE id = NEW.customer_id) IS NOT 'active' BEGIN
+                    SELECT RAISE(ABORT, 'customer is not active');
+                END;
+                CREATE TRIGGER trackers_need_active_customer BEFORE INSERT ON trackers
+                WHEN (SELECT status FROM customers WHERE id = NEW.customer_id) IS NOT 'active' BEGIN
+                    SELECT RAISE(ABORT, 'customer is not active');
+                END;
+
+                -- Metadata only: who (OS user), when, what, about which ids. No free text, no PII.
+                CREATE TABLE audit (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at INTEGER NOT NULL,
+                    actor TEXT NOT NULL CHECK (length(actor) BETWEEN 1 AND 64),
+                    action TEXT NOT NULL CHECK (action IN (
+                        'customer.add', 'phone.add', 'tracker.add',
+                        'phone.consent-withdrawn', 'phone.consent-given',
+                        'customer.terminate', 'customer.erase',
+                        'customer.dispute-hold', 'customer.dispute-release',
+                        'gateway.own-number-set', 'settings.default-calling-code-set')),
+                    customer_id INTEGER,
+                    subject_id INTEGER
+                );
+                CREATE INDEX audit_by_time ON audit(at);
+                """)
+        }
+        return migrator
+    }
+}

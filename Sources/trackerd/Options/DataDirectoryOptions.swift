@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import TrackerGateway
+
+/// Where the registry lives: `--data-dir`, else `TRACKERD_DATA_DIR`, else /var/lib/trackerd.
+struct DataDirectoryOptions: ParsableArguments {
+    static let environmentVariable = "TRACKERD_DATA_DIR"
+    static let defaultPath = "/var/lib/trackerd"
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory holding the master key and the database (env: TRACKERD_DATA_DIR).", valueName: "path"))
+    var dataDirectory: String?
+
+    @Option(name: .customLong("key-file"), help: ArgumentHelp("Master key file, when it is kept outside the data directory.", valueName: "path"))
+    var keyFile: String?
+
+    /// The directory to use, by the precedence above.
+    func resolvedDataDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        let path = dataDirectory ?? environment[Self.environmentVariable].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultPath
+        return URL(fileURLWithPath: path, isDirectory: true)
+    }
+
+    /// Opens the registry of an initialised data directory.
+    func openRegistry() throws -> Registry {
+        try Registry.open(dataDirectory: resolvedDataDirectory(), create: false, masterKeyFile: keyFile.map { URL(fileURLWithPath: $0) })
+    }
+}
+
+/// `--default-region`: the calling code for national number forms, overriding the one set at init.
+struct NumberOptions: ParsableArguments {
+    @Option(name: .customLong("default-region"), help: ArgumentHelp("Calling code for national numbers such as 0170… (e.g. 49).", valueName: "code"))
+    var defaultRegion: String?
+
+    func callingCode() throws -> CallingCode? {
+        try defaultRegion.map { try CallingCode(parsing: $0) }
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import Testing
+@testable import TrackerGateway
+
+/// Every refusal leaves the database files byte-for-byte as they were.
+@Suite struct RegistryRulesTests {
+    /// Runs `refusedCommand` on a reopened registry holding Anna (customer 1, tracker +4915199887766)
+    /// and checks it throws `expected` and leaves every database file unchanged.
+    func expectRefusal(_ expected: GatewayError, setUp: (Registry) throws -> Void = { _ in }, _ refusedCommand: (Registry) throws -> Void) throws {
+        let directory = TemporaryDirectory()
+        let setup = try Fixtures.openNew(in: directory)
+        let annaID = try setup.addCustomer(Fixtures.anna())
+        _ = try setup.addTracker(Fixtures.tracker(customerID: annaID))
+        try setUp(setup)
+        try setup.close()
+        let before = try DatabaseFiles(directory)
+
+        let registry = try Fixtures.reopen(directory)
+        #expect(throws: expected) { try refusedCommand(registry) }
+        try registry.close()
+        #expect(try DatabaseFiles(directory) == before)
+    }
+
+    @Test func phoneThatIsATrackerIsRefused() throws {
+        try expectRefusal(.conflict(field: "--number", reason: "is already registered as a tracker")) {
+            _ = try $0.addPhone(customerID: 1, number: "0049 151 998 877 66")
+        }
+    }
+
+    @Test func trackerThatIsAPhoneIsRefused() throws {
+        try expectRefusal(.conflict(field: "--number", reason: "is already registered as a phone")) {
+            _ = try $0.addTracker(Fixtures.tracker(customerID: 1, number: "+491701234567", label: nil))
+        }
+    }
+
+    @Test func duplicatePhoneIsRefused() throws {
+        try expectRefusal(.conflict(field: "--number", reason: "is already registered as a phone")) {
+            _ = try $0.addPhone(customerID: 1, number: "+49 (0)170 1234567")
+        }
+    }
+
+    @Test func duplicateTrackerIsRefused() throws {
+        try expectRefusal(.conflict(field: "--number", reason: "is already registered as a tracker")) {
+            _ = try $0.addTracker(Fixtures.tracker(customerID: 1, label: "car"))
+        }
+    }
+
+    @Test func anotherCustomerWithARegisteredPhoneIsRefused() throws {
+        try expectRefusal(.conflict(field: "--phone #2", reason: "is already registered as a phone")) {
+            _ = try $0.addCustomer(Fixtures.bernd(phones: ["+491717654321", "+491701234567"]))
+        }
+    }
+
+    @Test func sameNumberTwiceInOneCustomerIsRefused() throws {
+        try expectRefusal(.conflict(field: "--phone #2", reason: "is the same number as an earlier --phone")) {
+            _ = try $0.addCustomer(Fixtures.bernd(phones: ["+491717654321", "0049 171 7654321"]))
+        }
+    }
+
+    @Test func gatewaysOwnNumberIsRefusedAsPhoneAndTracker() throws {
+        let setOwnNumber: (Registry) throws -> Void = { try $0.setGatewayOwnNumber("+49 176 0000001") }
+        try expectRefusal(.conflict(field: "--number", reason: "is the gateway's own number"), setUp: setOwnNumber) {
+            _ = try $0.addPhone(customerID: 1, number: "+491760000001")
+        }
+        try expectRefusal(.conflict(field: "--number", reason: "is the gateway's own number"), setUp: setOwnNumber) {
+            _ = try $0.addTracker(Fixtures.tracker(customerID: 1, number: "+491760000001", label: nil))
+        }
+        try expectRefusal(.conflict(field: "--own-number", reason: "is already registered as a tracker")) {
+            try $0.setGatewayOwnNumber("+4915199887766")
+        }
+    }
+
+    @Test func duplicateLabelForOneCustomerIsRefused() throws {
+        try expectRefusal(.conflict(field: "--label", reason: "another tracker of this customer has the same label")) {
+            _ = try $0.addTracker(Fixtures.tracker(customerID: 1, number: "+4915100000001", label: "VAN"))
+        }
+    }
+
+    @Test func unknownCustomerIsRefusedWithoutWriting() throws {
+        try expectRefusal(.unknownID(kind: "customer", id: 7)) {
+            _ = try $0.addPhone(customerID: 7, number: "+491605550001")
+        }
+    }
+
+    @Test func refusalRightAfterAnErasureLeavesTheFilesUntouched() throws {
+        // Erasure truncates the write-ahead log; the next open must still not write.
+        let eraseBernd: (Registry) throws -> Void = { try $0.eraseCustomer(id: $0.addCustomer(Fixtures.bernd())) }
+        try expectRefusal(.unknownID(kind: "customer", id: 7), setUp: eraseBernd) {
+            _ = try $0.addPhone(customerID: 7, number: "+491605550001")
+        }
+    }
+
+    static let invalidCustomers: [(String, NewCustomer, GatewayError)] = {
+        var rows: [(String, NewCustomer, GatewayError)] = []
+        var form = Fixtures.bernd()
+        form.adultAttested = false
+        rows.append(("no --adult", form, .usage("--adult is required: trackerd registers only customers the operator attests are adults")))
+        form = Fixtures.bernd(); form.name = "   "
+        rows.append(("empty name", form, .invalidInput(field: "--name", reason: "is empty")))
+        form = Fixtures.bernd(); form.address = ""
+        rows.append(("empty address", form, .invalidInput(field: "--address", reason: "is empty")))
+        form = Fixtures.bernd(); form.email = "bernd at example"
+        rows.append(("bad email", form, .invalidInput(field: "--email", reason: "must contain exactly one @")))
+        form = Fixtures.bernd(); form.phones = []
+        rows.append(("no phone", form, .usage("at least one --phone is required")))
+        form = Fixtures.bernd(); form.phones = ["+491717654321", "+12"]
+        rows.append(("short phone", form, .invalidInput(field: "--phone #2", reason: "number is too short (2 digits; at least 8 with country code)")))
+        form = Fixtures.bernd(); form.cardToken = "4111 1111 1111 1111"; form.cardLast4 = "1111"
+        rows.append(("card number as token", form, .invalidInput(field: "--card-token", reason: "looks like a full card number, which trackerd never stores; give the payment processor's token with --card-token and the last four digits with --card-last4")))
+        form = Fixtures.bernd(); form.cardToken = "tok_x"
+        rows.append(("token without last four", form, .usage("--card-token needs --card-last4")))
+        form = Fixtures.bernd(); form.name = "4111111111111111"
+        rows.append(("card number as name", form, .invalidInput(field: "--name", reason: "looks like a full card number, which trackerd never stores; give the payment processor's token with --card-token and the last four digits with --card-last4")))
+        return rows
+    }()
+
+    @Test(arguments: invalidCustomers)
+    func invalidCustomerIsRefusedWithoutWriting(rule: String, form: NewCustomer, expected: GatewayError) throws {
+        try expectRefusal(expected) { _ = try $0.addCustomer(form) }
+    }
+
+    @Test(arguments: [
+        (NewTracker(customerID: 1, number: "+4915100000001", model: .gt06, password: ""), GatewayError.invalidInput(field: "--password", reason: "is empty")),
+        (NewTracker(customerID: 1, number: "+4915100000001", model: .gt06, password: "12 34"), .invalidInput(field: "--password", reason: "must be 1 to 32 printable ASCII characters without spaces")),
+        (NewTracker(customerID: 1, number: "+4915100000001", model: .gt06, password: "1234", label: "blue van"), .invalidInput(field: "--label", reason: "must be one word (it is what the customer texts after LOCATE)")),
+        (NewTracker(customerID: 1, number: "garbage", model: .gt06, password: "1234"), .invalidInput(field: "--number", reason: "number may contain only digits, a leading + or 00, spaces, dashes, dots and brackets")),
+    ])
+    func invalidTrackerIsRefusedWithoutWriting(form: NewTracker, expected: GatewayError) throws {
+        try expectRefusal(expected) { _ = try $0.addTracker(form) }
+    }
+}
+
+/// The bytes of the database, its -wal file and the master key (absent ones as nil).
+///
+/// The -shm file is left out on purpose: it is SQLite's shared-memory WAL index, rebuilt by every
+/// connection that opens the database, and holds no rows.
+struct DatabaseFiles: Equatable {
+    var contents: [String: Data?]
+
+    init(_ directory: TemporaryDirectory) throws {
+        let base = directory.dataDirectory.appendingPathComponent(Registry.databaseFileName).path
+        contents = [:]
+        for path in [base, base + "-wal", directory.dataDirectory.appendingPathComponent(Registry.masterKeyFileName).path] {
+            contents[path] = FileManager.default.contents(atPath: path)
+        }
+    }
+}
+
