@@ -134,7 +134,22 @@ struct ReassemblerTests {
         #expect(events.first == .expired(tokens: [1]))
     }
 
-    @Test func samereferenceFromDifferentSendersDoesNotMix() {
+    @Test func redeliveredMessageHasTheSameIdentity() {
+        var first = Reassembler<Int, TestInstant>()
+        var second = Reassembler<Int, TestInstant>()
+        var identities: [MessageIdentity] = []
+        for (reassembler, token) in [(0, 1), (1, 2)] {
+            for part in Self.parts(Self.longText, reference: 12) {
+                let events = reassembler == 0 ? first.add(part, token: token, now: .zero) : second.add(part, token: token, now: .zero)
+                for case .complete(let message) in events { identities.append(message.identity) }
+            }
+        }
+        #expect(identities.count == 2)
+        #expect(identities[0] == identities[1])
+        #expect(identities[0] != MessageIdentity(originator: Self.sender, timestamp: Self.timestamp, concatenationReference: 13))
+    }
+
+    @Test func sameReferenceFromDifferentSendersDoesNotMix() {
         var reassembler = Reassembler<Int, TestInstant>()
         let mine = Self.parts(Self.longText, reference: 9)
         let theirs = Self.parts(Self.longText, reference: 9, from: PhoneAddress(parsing: "+4917099999999"))

@@ -28,6 +28,10 @@ struct ServiceCentreTimestampTests {
         #expect(try ServiceCentreTimestamp.decode(&reader, field: "TP-SCTS") == timestamp)
     }
 
+    @Test func nonFiniteDateDoesNotTrap() {
+        #expect(ServiceCentreTimestamp(date: Date(timeIntervalSince1970: .infinity)).iso8601 == "1970-01-01T00:00:00+00:00")
+    }
+
     @Test func localTimeShiftsWithTheOffset() {
         let midnightUTC = Date(timeIntervalSince1970: 1_704_067_200) // 2024-01-01T00:00:00Z
         let west = ServiceCentreTimestamp(date: midnightUTC, offsetQuarterHours: -20)
