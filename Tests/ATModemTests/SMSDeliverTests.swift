@@ -79,6 +79,24 @@ struct SMSDeliverTests {
         #expect(ModemPDU.hex(smsc: pdu.smsc, tpdu: try deliver.encode()) == example.hex)
     }
 
+    @Test(arguments: 0...12)
+    func gsm7TextStartsOnASeptetBoundaryAfterAnyHeaderLength(elementLength: Int) throws {
+        let header = UserDataHeader(elements: [InformationElement(identifier: 0x70, data: Array(repeating: 0x5A, count: elementLength))])
+        let headerOctets = 3 + elementLength
+        let headerSeptets = (headerOctets * 8 + 6) / 7
+        let text = String(repeating: "€x", count: (160 - headerSeptets) / 3)
+        let deliver = SMSDeliver(
+            originator: PhoneAddress(parsing: "+1"), dataCoding: DataCodingScheme(alphabet: .gsm7),
+            serviceCentreTimestamp: ServiceCentreTimestamp(year: 2024, month: 1, day: 1, hour: 0, minute: 0, second: 0),
+            userDataHeader: header, body: .text(text))
+        let bytes = try deliver.encode()
+        #expect(Int(bytes[13]) == headerSeptets + GSM7.septetCount(text)!)
+        // The septets after the header and fill bits are exactly the text's septets.
+        let septets = GSM7.unpack(Array(bytes[14...]), count: Int(bytes[13]))
+        #expect(Array(septets.dropFirst(headerSeptets)) == GSM7.encode(text))
+        #expect(try SMSDeliver.decode(bytes) == deliver)
+    }
+
     @Test func firstOctetFlagsRoundTrip() throws {
         let deliver = SMSDeliver(
             originator: PhoneAddress(parsing: "+491701234567"), protocolIdentifier: 0x41,
