@@ -4,7 +4,7 @@ import Testing
 
 /// DESIGN.md "Receiving and relaying" (keywords) and invariants 3 and 7 — LOCATE commands the
 /// tracker and answers the phone nothing; STOP and START set consent; replies are fixed.
-@Suite struct RelayKeywordTests {
+@Suite(.timeLimit(.minutes(1))) struct RelayKeywordTests {
     typealias H = RelayHarness
 
     struct LocateCase: Sendable, CustomTestStringConvertible {

@@ -4,7 +4,7 @@ import Testing
 
 /// DESIGN.md "Receiving and relaying" — a registered tracker's text goes unchanged to its
 /// customer's consenting phones; storage is freed once all accepted; strangers are deleted.
-@Suite struct RelayRoutingTests {
+@Suite(.timeLimit(.minutes(1))) struct RelayRoutingTests {
     typealias H = RelayHarness
 
     @Test func relaysTrackerTextByteForByteToItsOnlyPhoneThenDeletes() async {
