@@ -118,8 +118,8 @@ struct LineClassifierTests {
     }
 
     @Test func invalidUTF8IsClassifiedWithoutCrashing() {
-        let bytes: [UInt8] = [0x2B, 0x43, 0x4D, 0x54, 0x49, 0x3A, 0xFF, 0xC3]
+        let bytes: [UInt8] = [0x2B, 0x43, 0x4D, 0x54, 0x49, 0x3A, 0xFE, 0xC3, 0x28]
         let kind = classifier.classify(line: bytes[...], context: nil)
-        #expect(kind == .urc(name: "+CMTI", value: "\u{FFFD}\u{FFFD}", trailingLines: 0))
+        #expect(kind == .urc(name: "+CMTI", value: "\u{FFFD}\u{FFFD}(", trailingLines: 0))
     }
 }

@@ -4,7 +4,7 @@ import Testing
 @testable import TrackerGateway
 
 /// A clock the test moves by hand.
-final class ManualClock: @unchecked Sendable {
+final class SettableRegistryClock: @unchecked Sendable {
     private let lock = NSLock()
     private var current: Date
 
@@ -18,7 +18,7 @@ final class ManualClock: @unchecked Sendable {
 @Suite struct RegistryLifecycleTests {
     static let day: TimeInterval = 86_400
 
-    func open(_ directory: TemporaryDirectory, clock: ManualClock) throws -> Registry {
+    func open(_ directory: TemporaryDirectory, clock: SettableRegistryClock) throws -> Registry {
         try Registry.open(dataDirectory: directory.dataDirectory, create: true, actor: "operator", clock: { clock.now })
     }
 
@@ -91,7 +91,7 @@ final class ManualClock: @unchecked Sendable {
 
     @Test func sweepErasesOnlyDueCustomersAndOldAuditEntries() throws {
         let directory = TemporaryDirectory()
-        let clock = ManualClock(Date(timeIntervalSince1970: 1_800_000_000))
+        let clock = SettableRegistryClock(Date(timeIntervalSince1970: 1_800_000_000))
         let registry = try open(directory, clock: clock)
         let policy = RetentionPolicy(terminatedGracePeriod: 90 * Self.day, auditRetention: 30 * Self.day)
         let anna = try registry.addCustomer(Fixtures.anna())

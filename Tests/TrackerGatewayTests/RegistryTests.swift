@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 @testable import TrackerGateway
 
@@ -123,6 +124,45 @@ import Testing
         try MasterKey.generate().write(to: keyPath)
         #expect(throws: GatewayError.corruptData(path: keyPath, reason: "is not the master key this database was made with")) {
             try Fixtures.reopen(directory)
+        }
+    }
+
+    @Test func everyConnectionHasSecureDeleteForeignKeysAndWAL() throws {
+        let directory = TemporaryDirectory()
+        let registry = try Fixtures.openNew(in: directory)
+        let writer = try registry.pool.write { db in
+            [try Int.fetchOne(db, sql: "PRAGMA secure_delete"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys")]
+        }
+        let reader = try registry.pool.read { db in
+            [try Int.fetchOne(db, sql: "PRAGMA secure_delete"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys")]
+        }
+        #expect(writer == [1, 1])
+        #expect(reader == [1, 1])
+        #expect(try registry.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
+    }
+
+    @Test func schemaRefusesAPhoneRowForATrackersNumber() throws {
+        // The rule holds even for a writer that skips the registry's checks.
+        let directory = TemporaryDirectory()
+        let registry = try Fixtures.openNew(in: directory)
+        let anna = try registry.addCustomer(Fixtures.anna())
+        _ = try registry.addTracker(Fixtures.tracker(customerID: anna))
+        #expect(throws: DatabaseError.self) {
+            try registry.pool.write { db in
+                let index = try Data.fetchOne(db, sql: "SELECT blind_index FROM trackers")
+                try db.execute(sql: "INSERT INTO phones (customer_id, blind_index, number_sealed, created_at) VALUES (?, ?, x'00', 0)", arguments: [anna, index])
+            }
+        }
+        #expect(throws: DatabaseError.self) {
+            try registry.pool.write { db in
+                let index = try Data.fetchOne(db, sql: "SELECT blind_index FROM trackers")
+                try db.execute(sql: "INSERT INTO numbers (blind_index, kind) VALUES (?, 'phone')", arguments: [index])
+            }
+        }
+        #expect(throws: DatabaseError.self) {
+            try registry.pool.write { db in
+                try db.execute(sql: "UPDATE customers SET status = 'terminated' WHERE id = ?", arguments: [anna])
+            }
         }
     }
 

@@ -4,7 +4,7 @@ import Testing
 
 /// DESIGN.md "Receiving and relaying" (keywords) and invariants 3 and 7 — LOCATE commands the
 /// tracker and answers the phone nothing; STOP and START set consent; replies are fixed.
-@Suite struct RelayKeywordTests {
+@Suite(.timeLimit(.minutes(1))) struct RelayKeywordTests {
     typealias H = RelayHarness
 
     struct LocateCase: Sendable, CustomTestStringConvertible {
@@ -146,5 +146,25 @@ import Testing
 
         #expect(await harness.modem.attempted.count == 1)
         #expect(await harness.relay.counters.duplicates == 1)
+        harness.expectLogsCarryNoBodyOrNumber()
+    }
+
+    @Test func locateWithoutAnyTrackerSaysSo() async {
+        let harness = H(trackers: [])
+        await harness.relay.handle(H.message(from: H.phoneA.number, "LOCATE"))
+
+        #expect(await harness.modem.attempted == [.init(text: H.testConfiguration.replies.noTracker, to: H.phoneA.number, ucs2: false)])
+        harness.expectLogsCarryNoBodyOrNumber()
+    }
+
+    @Test func aReplyWithALabelOutsideTheGSMAlphabetGoesAsUCS2() async {
+        var cyrillic = H.van
+        cyrillic.label = "Фургон"
+        let harness = H(trackers: [H.car, cyrillic])
+        await harness.relay.handle(H.message(from: H.phoneA.number, "LOCATE"))
+
+        let reply = H.testConfiguration.replies.chooseTracker + "Car, Фургон"
+        #expect(await harness.modem.attempted == [.init(text: reply, to: H.phoneA.number, ucs2: true)])
+        harness.expectLogsCarryNoBodyOrNumber()
     }
 }

@@ -5,7 +5,7 @@ import Testing
 /// DESIGN.md invariant 2 and "Receiving and relaying" — storage is freed only once every phone
 /// accepted; refused phones are retried in memory with backoff on the injected clock; an
 /// expired message is dropped and deleted; shutdown abandons retries without deleting.
-@Suite struct RelayRetryTests {
+@Suite(.timeLimit(.minutes(1))) struct RelayRetryTests {
     typealias H = RelayHarness
 
     @Test func retriesOnlyTheRefusedPhoneAfterTheBackoffThenDeletes() async {

@@ -4,7 +4,7 @@ import Testing
 
 /// DESIGN.md "Receiving and relaying" — a registered tracker's text goes unchanged to its
 /// customer's consenting phones; storage is freed once all accepted; strangers are deleted.
-@Suite struct RelayRoutingTests {
+@Suite(.timeLimit(.minutes(1))) struct RelayRoutingTests {
     typealias H = RelayHarness
 
     @Test func relaysTrackerTextByteForByteToItsOnlyPhoneThenDeletes() async {
@@ -128,6 +128,25 @@ import Testing
 
         #expect(await harness.modem.sent.count == 2)
         #expect(await harness.relay.counters.duplicates == 0)
+        harness.expectLogsCarryNoBodyOrNumber()
+    }
+
+    @Test(arguments: [
+        ("+15550009001", "+15550009001", true),
+        ("+15550009001", "0015550009001", true),
+        ("+1 555 000-9001", "+15550009001", true),
+        ("+15550009001", "05550009001", true),
+        ("5550009001", "+15550009001", true),
+        ("+15550009001", "+15550009002", false),
+        ("+15550009001", "9001", false),
+        ("+15550009001", "", false),
+        ("", "", false),
+        ("Vodafone", "VODAFONE", true),
+        ("Vodafone", "+15550009001", false),
+    ])
+    func recognisesTheSameSubscriberAcrossSpellings(_ first: String, _ second: String, _ same: Bool) {
+        #expect(SubscriberNumber.same(first, second) == same)
+        #expect(SubscriberNumber.same(second, first) == same)
     }
 
     @Test func relaysAnAlarmAndAReportSentWithinTheSameSecond() async {

@@ -22,7 +22,7 @@ final class ManualClock: Clock, @unchecked Sendable {
     private var sleepers: [Int: Sleeper] = [:]
     private var cancelledBeforeSleeping: Set<Int> = []
     private var nextSleeperID = 0
-    private var sleeperWaiters: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    private var sleeperWaiters: [(id: Int, count: Int, continuation: CheckedContinuation<Void, Never>)] = []
 
     var now: Instant { lock.withLock { current } }
     var minimumResolution: Duration { .zero }
@@ -72,15 +72,28 @@ final class ManualClock: Clock, @unchecked Sendable {
         advance(by: now.duration(to: instant))
     }
 
-    /// Returns once at least `count` tasks sleep on this clock.
+    /// Returns once at least `count` tasks sleep on this clock, or when the test is cancelled
+    /// (its time limit), so a broken relay fails the test instead of hanging it.
     func waitForSleepers(count: Int) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready: Bool = lock.withLock {
-                if sleepers.count >= count { return true }
-                sleeperWaiters.append((count, continuation))
-                return false
+        let id: Int = lock.withLock {
+            nextSleeperID += 1
+            return nextSleeperID
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready: Bool = lock.withLock {
+                    if sleepers.count >= count || Task.isCancelled { return true }
+                    sleeperWaiters.append((id, count, continuation))
+                    return false
+                }
+                if ready { continuation.resume() }
             }
-            if ready { continuation.resume() }
+        } onCancel: {
+            let waiter: CheckedContinuation<Void, Never>? = lock.withLock {
+                guard let index = sleeperWaiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return sleeperWaiters.remove(at: index).continuation
+            }
+            waiter?.resume()
         }
     }
 
@@ -109,7 +122,8 @@ actor InMemoryRelayModem: RelayModem {
     private(set) var deleted: [[Int]] = []
     private var failuresLeft: [String: Int] = [:]
     private var nextReference = 0
-    private var waiters: [(condition: @Sendable (Int, Int) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
+    private var waiters: [(id: Int, condition: @Sendable (Int, Int) -> Bool, continuation: CheckedContinuation<Void, Never>)] = []
+    private var nextWaiterID = 0
 
     /// The next `times` sends to `number` are refused.
     func fail(_ times: Int, sendsTo number: String) {
@@ -146,7 +160,25 @@ actor InMemoryRelayModem: RelayModem {
 
     private func wait(until condition: @escaping @Sendable (Int, Int) -> Bool) async {
         if condition(attempted.count, deleted.count) { return }
-        await withCheckedContinuation { waiters.append((condition, $0)) }
+        nextWaiterID += 1
+        let id = nextWaiterID
+        // Cancelled by the test's time limit: give up waiting so the test fails, not hangs.
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled {
+                    continuation.resume()
+                } else {
+                    waiters.append((id, condition, continuation))
+                }
+            }
+        } onCancel: {
+            Task { await self.cancelWaiter(id) }
+        }
+    }
+
+    private func cancelWaiter(_ id: Int) {
+        guard let index = waiters.firstIndex(where: { $0.id == id }) else { return }
+        waiters.remove(at: index).continuation.resume()
     }
 
     private func wakeWaiters() {

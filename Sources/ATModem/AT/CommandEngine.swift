@@ -112,11 +112,14 @@ public struct CommandEngine<Instant: InstantProtocol>: Sendable where Instant.Du
         case .awaitingPrompt(let running) where running.deadline <= now:
             // TS 27.005 §3.5.1 — ESC abandons the message; without it the modem would
             // take the next command line as message text.
-            framer.expectingPrompt = false
+            framer.reset()
             actions.append(.write([ASCII.esc]))
             finish(running, with: .failure(.timeout(command: running.command.text, after: running.command.timeout)), into: &actions)
             startNextIfIdle(now: now, into: &actions)
         case .awaitingResult(let running) where running.deadline <= now:
+            // A half line that sat through the whole timeout is the dead command's; it
+            // must not become the first line of the next one.
+            framer.reset()
             finish(running, with: .failure(.timeout(command: running.command.text, after: running.command.timeout)), into: &actions)
             startNextIfIdle(now: now, into: &actions)
         case .awaitingPrompt, .awaitingResult:
@@ -201,6 +204,11 @@ public struct CommandEngine<Instant: InstantProtocol>: Sendable where Instant.Du
 
     private mutating func handleLine(_ line: ArraySlice<UInt8>, now: Instant, into actions: inout [Action]) {
         if dropEcho(line) { return }
+        // A prompt that came when none was expected (late, after ESC) is never a response line.
+        if line.count == 1 && line.first == ASCII.greaterThan {
+            actions.append(.garbage(GarbageReport(reason: .unexpectedPrompt, byteCount: 1)))
+            return
+        }
         let kind = classifier.classify(line: line, context: running?.context)
 
         if var pending = pendingURC {

@@ -25,6 +25,8 @@ public struct GarbageReport: Sendable, Equatable {
         case unsolicitedLine
         /// A final result (`OK`, `ERROR`, …) with no command in flight.
         case unsolicitedResult
+        /// A `>` prompt line when no payload command waited for one (a late prompt after ESC).
+        case unexpectedPrompt
     }
 
     public var reason: Reason
