@@ -1,15 +1,6 @@
 import Testing
 @testable import ATModem
 
-/// A manual instant: tests move time by hand, never by sleeping.
-struct TestInstant: InstantProtocol {
-    var offset: Duration
-    func advanced(by duration: Duration) -> TestInstant { TestInstant(offset: offset + duration) }
-    func duration(to other: TestInstant) -> Duration { other.offset - offset }
-    static func < (lhs: TestInstant, rhs: TestInstant) -> Bool { lhs.offset < rhs.offset }
-    static let zero = TestInstant(offset: .zero)
-}
-
 struct ReassemblerTests {
     static let sender = PhoneAddress(parsing: "+4917012345678")
     static let timestamp = ServiceCentreTimestamp(year: 2024, month: 3, day: 1, hour: 12, minute: 0, second: 0, offsetQuarterHours: -20)
@@ -174,18 +165,5 @@ struct ReassemblerTests {
         #expect(result?.body == .binary((0..<300).map { UInt8($0 % 256) }))
         #expect(result?.alphabet == .eightBit)
         #expect(result?.concatenationReference == 0x4242)
-    }
-}
-
-/// SplitMix64, so shuffles are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
