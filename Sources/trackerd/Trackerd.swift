@@ -11,6 +11,8 @@ struct Trackerd: AsyncParsableCommand {
             Tracker.self,
             Ports.self,
             PDU.self,
+            Run.self,
+            Status.self,
         ]
     )
 }

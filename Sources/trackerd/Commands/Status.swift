@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import LineSocket
+
+extension Trackerd {
+    /// `trackerd status` — asks the running daemon how the modem and the relay are doing.
+    struct Status: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the running daemon's modem state, signal, counters and last error.",
+            discussion: """
+            Talks to the daemon's control socket in the data directory. Exit 69 when no daemon runs.
+            The status never contains a message, a number or a name.
+
+            Examples:
+              trackerd status
+              trackerd status --json
+            """
+        )
+
+        @OptionGroup var data: DataDirectoryOptions
+
+        @Flag(help: "Print the raw JSON status.")
+        var json = false
+
+        func run() throws {
+            let reply = try DaemonClient(dataDirectory: data.resolvedDataDirectory()).request(["op": "status"])
+            guard let status = reply["status"] as? [String: Any] else {
+                throw CommandFailure(exitCode: .software, message: "daemon answered without a status")
+            }
+            if json {
+                let data = try JSONSerialization.data(withJSONObject: status, options: [.sortedKeys, .withoutEscapingSlashes])
+                print(String(decoding: data, as: UTF8.self))
+                return
+            }
+            print(Self.render(status))
+        }
+
+        static func render(_ status: [String: Any]) -> String {
+            func value(_ key: String) -> String {
+                guard let value = status[key], !(value is NSNull) else { return "-" }
+                return "\(value)"
+            }
+            var lines = [
+                "modem:        \(value("modemState")) (\(value("modemManufacturer")) \(value("modemModel")))",
+                "receive mode: \(value("receiveMode"))",
+                "signal:       rssi \(value("signalRSSI")), \(value("signalDBm")) dBm",
+                "registration: \(value("registration"))",
+                "storage:      \(value("storageUsed"))/\(value("storageTotal"))" + ((status["storageFull"] as? Bool) == true ? "  FULL" : ""),
+                "re-opens:     \(value("reopens"))",
+                "last error:   \(value("lastError"))",
+            ]
+            if let relay = status["relay"] as? [String: Any] {
+                lines.append("relay:")
+                for key in relay.keys.sorted() { lines.append("  \(key): \(relay[key] ?? 0)") }
+            }
+            return lines.joined(separator: "\n")
+        }
+    }
+}
+
+/// Requests to the running daemon over its control socket.
+struct DaemonClient {
+    let socketPath: String
+
+    init(dataDirectory: URL) {
+        socketPath = dataDirectory.appendingPathComponent(DaemonConfiguration.controlSocketName).path
+    }
+
+    /// Sends one request; a daemon that is not running is exit 69, a refused request exit 1.
+    func request(_ body: [String: Any], timeout: Duration = .seconds(120)) throws -> [String: Any] {
+        let line = String(decoding: try JSONSerialization.data(withJSONObject: body), as: UTF8.self)
+        let reply: String
+        do {
+            reply = try LineSocketClient(path: socketPath, timeout: timeout).request(line)
+        } catch {
+            if error.isNotListening {
+                throw CommandFailure(exitCode: .unavailable, message: "the daemon is not running (no control socket at \(socketPath))")
+            }
+            throw CommandFailure(exitCode: .ioError, message: "control socket: \(error)")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(reply.utf8)) as? [String: Any] else {
+            throw CommandFailure(exitCode: .software, message: "daemon sent an unreadable reply")
+        }
+        if object["ok"] as? Bool != true {
+            throw CommandFailure(exitCode: .findings, message: "daemon refused: \(object["error"] as? String ?? "unknown error")")
+        }
+        return object
+    }
+}
