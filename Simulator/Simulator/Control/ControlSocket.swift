@@ -80,8 +80,10 @@ public final class ControlSocket: @unchecked Sendable {
         let listener = listeningFD
         let clients = clientFDs
         lock.unlock()
+        // An init that threw never bound: the file at `path` is not ours to remove.
+        guard listener >= 0 else { return }
         // shutdown() wakes the threads blocked in accept()/read(); they close their own descriptors.
-        if listener >= 0 { shutdown(listener, Int32(SHUT_RDWR)) }
+        shutdown(listener, Int32(SHUT_RDWR))
         for client in clients { shutdown(client, Int32(SHUT_RDWR)) }
         unlink(path)
     }
