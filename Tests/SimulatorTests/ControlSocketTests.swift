@@ -136,6 +136,14 @@ final class ControlClient {
         #expect(FileManager.default.contents(atPath: regular) == Data("keep".utf8))
     }
 
+    @Test func aLiveSocketIsNotTakenOver() throws {
+        let directory = try Self.temporaryDirectory()
+        let first = try Self.lengthSocket(in: directory)
+        defer { first.stop() }
+        #expect(throws: SimulationError.self) { try Self.lengthSocket(in: directory) }
+        #expect(try ControlClient(path: first.path).request("z")?["ok"] == true)
+    }
+
     @Test func stopRemovesTheFileAndDisconnectsClients() throws {
         let directory = try Self.temporaryDirectory()
         let socket = try Self.lengthSocket(in: directory)

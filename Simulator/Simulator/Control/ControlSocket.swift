@@ -158,6 +158,27 @@ public final class ControlSocket: @unchecked Sendable {
         guard (status.st_mode & S_IFMT) == S_IFSOCK else {
             throw SimulationError(path: path, operation: "bind control socket", detail: "a file that is not a socket is in the way")
         }
+        guard !someoneListens(at: path) else {
+            throw SimulationError(path: path, operation: "bind control socket", detail: "another simulator is listening there")
+        }
         unlink(path)
+    }
+
+    /// Whether a live process accepts connections at `path` (a stale file refuses them).
+    private static func someoneListens(at path: String) -> Bool {
+        #if canImport(Glibc) || canImport(Musl)
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        #else
+        let fd = socket(AF_UNIX, SOCK_STREAM, 0)
+        #endif
+        guard fd >= 0 else { return false }
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8)) }
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        return connected == 0
     }
 }
