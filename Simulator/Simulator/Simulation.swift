@@ -126,8 +126,8 @@ public final class Simulation: Sendable {
     }
 
     /// An SMS from `sender` reaches the modem; long text arrives as concatenated parts.
-    public func send(from sender: String, text: String, ucs2: Bool = false) {
-        network.send(from: sender, text: text, ucs2: ucs2)
+    public func send(from sender: String, text: String, ucs2: Bool = false) throws(SimulationError) {
+        try network.send(from: sender, text: text, ucs2: ucs2)
     }
 
     /// Hand-made parts of one concatenated SMS, delivered in `order` (1-based, repeats allowed).

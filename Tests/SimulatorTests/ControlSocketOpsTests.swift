@@ -101,6 +101,7 @@ import Testing
         "{oops", #"{"op":"warp"}"#, #"{"op":"inbox"}"#, #"{"op":"send","from":"+1555","text":5}"#, "42", "\"text\"",
         #"{"op":"inbox","number":"+15550009999"}"#, #"{"op":"alarm","number":"+15550009999","kind":"x"}"#,
         #"{"op":"phone.add","number":"+15550001111"}"#,
+        #"{"op":"send","from":"+15550003333","text":""# + String(repeating: "x", count: 40_000) + #""}"#,
     ])
     func malformedOrImpossibleRequestGetsAnErrorAndTheSimulatorKeepsServing(_ line: String) throws {
         let (simulation, control) = try Self.start()

@@ -112,7 +112,7 @@ final class RawATClient {
         defer { simulation.stop() }
         let client = try RawATClient(path: simulation.linkPath)
         try Self.prepare(client)
-        simulation.send(from: Self.tracker, text: "help me!\nlat:6.319640\nlong:124.975628")
+        try simulation.send(from: Self.tracker, text: "help me!\nlat:6.319640\nlong:124.975628")
         let cmti = try #require(Self.cmtiIndex(in: client))
         let deliver = try Self.readDeliver(client, index: cmti)
         #expect(deliver.originator.description == Self.tracker)

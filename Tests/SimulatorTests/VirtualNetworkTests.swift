@@ -224,7 +224,7 @@ import Testing
 
     @Test func sendSplitsLongTextIntoPartsSharingOneReference() async throws {
         let (network, recorder) = Self.makeNetwork()
-        network.send(from: Self.trackerNumber, text: Self.longText)
+        try network.send(from: Self.trackerNumber, text: Self.longText)
         await recorder.waitFor(3)
         let parts = recorder.deliveries.compactMap(\.concatenation)
         #expect(parts.map(\.part) == [1, 2, 3])
@@ -243,7 +243,7 @@ import Testing
 
     @Test func sendWithUCS2FlagForcesUCS2() async throws {
         let (network, recorder) = Self.makeNetwork()
-        network.send(from: Self.trackerNumber, text: "plain ascii", ucs2: true)
+        try network.send(from: Self.trackerNumber, text: "plain ascii", ucs2: true)
         await recorder.waitFor(1)
         #expect(recorder.deliveries.first?.dataCoding.alphabet == .ucs2)
     }
@@ -251,8 +251,8 @@ import Testing
     @Test func refusedDeliveryIsHeldAndRetriedInOrder() async throws {
         let (network, recorder) = Self.makeNetwork(redelivery: .milliseconds(10))
         recorder.setRefusing(true)
-        network.send(from: Self.trackerNumber, text: "first")
-        network.send(from: Self.trackerNumber, text: "second")
+        try network.send(from: Self.trackerNumber, text: "first")
+        try network.send(from: Self.trackerNumber, text: "second")
         // Wait (bounded) until the network has seen a refusal, then let the modem take messages.
         await recorder.waitForRefusal()
         #expect(network.statistics.pendingDeliveries == 2)

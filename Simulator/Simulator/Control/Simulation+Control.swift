@@ -37,8 +37,7 @@ extension Simulation {
                 try addTracker(tracker)
                 return ControlReply.success(["number": .string(tracker.number), "model": .string(tracker.model.rawValue)])
             case .send(let from, let text, let ucs2):
-                guard text.count <= 38_000 else { return ControlReply.failure("text longer than 255 parts") }
-                send(from: from, text: text, ucs2: ucs2)
+                try send(from: from, text: text, ucs2: ucs2)
                 return ControlReply.success(["parts": .number(Double(SMSSegmenter.split(text, forceUCS2: ucs2).parts.count))])
             case .sendParts(let from, let parts, let reference, let order, let ucs2):
                 sendParts(from: from, parts: parts, reference: reference, order: order, ucs2: ucs2)

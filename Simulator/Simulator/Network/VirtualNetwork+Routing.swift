@@ -18,7 +18,13 @@ extension VirtualNetwork {
     }
 
     /// The network delivers `text` from `sender` to the modem, as concatenated parts when long.
-    public func send(from sender: String, text: String, ucs2: Bool = false) {
+    /// Throws when the text needs more than the 255 parts concatenation can number.
+    public func send(from sender: String, text: String, ucs2: Bool = false) throws(SimulationError) {
+        let partCount = SMSSegmenter.split(text, forceUCS2: ucs2).parts.count
+        guard partCount <= SMSSegmenter.maximumParts else {
+            throw SimulationError(
+                path: sender, operation: "send", detail: "text needs \(partCount) parts; concatenation allows 255")
+        }
         let reference = withLock { () -> Int in
             nextConcatenationReference = (nextConcatenationReference + 1) & 0xFF
             return nextConcatenationReference
@@ -126,7 +132,8 @@ extension VirtualNetwork {
                 return true
             }
             if toModem {
-                send(from: trackerNumber, text: reply.text, ucs2: reply.ucs2)
+                // Tracker replies are a few hundred characters: always within 255 parts.
+                try? send(from: trackerNumber, text: reply.text, ucs2: reply.ucs2)
             } else if toPhone {
                 wakeInboxWaiters()
             }
