@@ -1,0 +1,140 @@
+/// A whole message put together from its parts.
+public struct ReassembledMessage<Token: Sendable>: Sendable {
+    public var originator: PhoneAddress
+    /// Service-centre timestamp of part 1.
+    public var timestamp: ServiceCentreTimestamp
+    public var body: MessageBody
+    /// Alphabet of part 1.
+    public var alphabet: Alphabet
+    /// Message class of part 1 (class 0 = flash).
+    public var messageClass: MessageClass?
+    public var partCount: Int
+    /// Nil for a message that was never concatenated.
+    public var concatenationReference: Int?
+    /// Tokens of every part in arrival order, duplicates included, so the caller can delete
+    /// them all from modem storage.
+    public var tokens: [Token]
+
+    /// The text, or nil for binary data.
+    public var text: String? { body.text }
+}
+
+extension ReassembledMessage: Equatable where Token: Equatable {}
+extension ReassembledMessage: Hashable where Token: Hashable {}
+
+/// What adding a part (or the passing of time) produced.
+public enum ReassemblyEvent<Token: Sendable>: Sendable {
+    /// Every part is in (a single-part message completes at once).
+    case complete(ReassembledMessage<Token>)
+    /// A part already held arrived again; delete it from storage.
+    case duplicate(Token)
+    /// The buffer was full; this unfinished message was dropped to make room.
+    case evicted(tokens: [Token])
+    /// This unfinished message waited longer than the maximum age.
+    case expired(tokens: [Token])
+}
+
+extension ReassemblyEvent: Equatable where Token: Equatable {}
+extension ReassemblyEvent: Hashable where Token: Hashable {}
+
+/// Puts concatenated SMS-DELIVER parts back together, in any order.
+///
+/// TS 23.040 §9.2.3.24.1 — parts of one message share originator, reference and total.
+/// The buffer holds at most `capacity` unfinished messages (the oldest is evicted) and
+/// drops any older than `maxAge`; time only comes in as `now`, so it is testable and
+/// never reads a clock.
+public struct Reassembler<Token: Sendable, Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
+    private struct Key: Hashable {
+        var originator: PhoneAddress
+        var reference: Int
+        var total: Int
+        var uses16BitReference: Bool
+    }
+
+    private struct Pending {
+        var parts: [SMSDeliver?]
+        var received = 0
+        var tokens: [Token] = []
+        let firstSeen: Instant
+        let sequence: UInt64
+    }
+
+    public let capacity: Int
+    public let maxAge: Duration
+    private var pending: [Key: Pending] = [:]
+    private var nextSequence: UInt64 = 0
+
+    public init(capacity: Int = 64, maxAge: Duration = .seconds(600)) {
+        precondition(capacity >= 1, "a reassembly buffer needs room for one message")
+        self.capacity = capacity
+        self.maxAge = maxAge
+    }
+
+    /// Unfinished messages currently held.
+    public var pendingCount: Int { pending.count }
+
+    /// Adds one received part. Also expires what is older than `maxAge` at `now`.
+    public mutating func add(_ deliver: SMSDeliver, token: Token, now: Instant) -> [ReassemblyEvent<Token>] {
+        var events = expire(now: now)
+        guard let info = deliver.concatenation, info.total > 1 else {
+            events.append(.complete(Self.assemble([deliver], tokens: [token], reference: nil)))
+            return events
+        }
+        let key = Key(originator: deliver.originator, reference: info.reference, total: info.total, uses16BitReference: info.uses16BitReference)
+        var group: Pending
+        if let existing = pending[key] {
+            group = existing
+        } else {
+            if pending.count >= capacity, let oldest = pending.min(by: { $0.value.sequence < $1.value.sequence }) {
+                pending[oldest.key] = nil
+                events.append(.evicted(tokens: oldest.value.tokens))
+            }
+            group = Pending(parts: Array(repeating: nil, count: info.total), firstSeen: now, sequence: nextSequence)
+            nextSequence += 1
+        }
+        group.tokens.append(token)
+        if group.parts[info.part - 1] != nil {
+            pending[key] = group
+            events.append(.duplicate(token))
+            return events
+        }
+        group.parts[info.part - 1] = deliver
+        group.received += 1
+        if group.received == info.total {
+            pending[key] = nil
+            events.append(.complete(Self.assemble(group.parts.compactMap { $0 }, tokens: group.tokens, reference: info.reference)))
+        } else {
+            pending[key] = group
+        }
+        return events
+    }
+
+    /// Drops unfinished messages whose first part arrived `maxAge` or more before `now`, oldest first.
+    public mutating func expire(now: Instant) -> [ReassemblyEvent<Token>] {
+        let stale = pending.filter { $0.value.firstSeen.duration(to: now) >= maxAge }
+        guard !stale.isEmpty else { return [] }
+        return stale.sorted { $0.value.sequence < $1.value.sequence }.map { entry in
+            pending[entry.key] = nil
+            return .expired(tokens: entry.value.tokens)
+        }
+    }
+
+    private static func assemble(_ parts: [SMSDeliver], tokens: [Token], reference: Int?) -> ReassembledMessage<Token> {
+        let first = parts[0]
+        let body: MessageBody
+        if parts.allSatisfy({ $0.body.text != nil }) {
+            body = .text(parts.map { $0.body.text! }.joined())
+        } else {
+            body = .binary(parts.flatMap { part -> [UInt8] in
+                switch part.body {
+                case .binary(let bytes): bytes
+                case .text(let text): Array(text.utf8)
+                }
+            })
+        }
+        return ReassembledMessage(
+            originator: first.originator, timestamp: first.serviceCentreTimestamp, body: body,
+            alphabet: first.dataCoding.alphabet, messageClass: first.dataCoding.messageClass,
+            partCount: parts.count, concatenationReference: reference, tokens: tokens)
+    }
+}
