@@ -73,7 +73,7 @@ extension ModemEmulator {
     mutating func unsolicited(_ text: String) {
         let framed: [UInt8] = [0x0D, 0x0A] + Array(text.utf8) + [0x0D, 0x0A]
         trace("URC " + (text.split(separator: ":").first.map(String.init) ?? text))
-        if case .command = mode {
+        if case .command = mode, !isExecutingLine {
             emit(framed)
         } else {
             heldURCs.append(framed)
@@ -84,7 +84,7 @@ extension ModemEmulator {
     mutating func unsolicited(_ header: String, pdu: String) {
         let framed: [UInt8] = [0x0D, 0x0A] + Array(header.utf8) + [0x0D, 0x0A] + Array(pdu.utf8) + [0x0D, 0x0A]
         trace("URC " + (header.split(separator: ":").first.map(String.init) ?? header) + " (PDU)")
-        if case .command = mode {
+        if case .command = mode, !isExecutingLine {
             emit(framed)
         } else {
             heldURCs.append(framed)

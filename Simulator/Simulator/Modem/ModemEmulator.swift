@@ -71,6 +71,8 @@ public struct ModemEmulator: Sendable {
     var heldURCs: [[UInt8]] = []
     var isOffline = false
     var isHung = false
+    /// While a command line runs, URCs wait so they never land inside its response.
+    var isExecutingLine = false
 
     var nextMessageReference: UInt8 = 1
     var nextSerial = 1
@@ -248,7 +250,7 @@ public struct ModemEmulator: Sendable {
 
     /// Runs what was typed while the modem was busy, and shows held URCs.
     mutating func resumeCommandMode() {
-        guard case .command = mode else { return }
+        guard case .command = mode, !isExecutingLine else { return }
         for urc in heldURCs { emit(urc) }
         heldURCs = []
         let pending = queuedInput
@@ -263,6 +265,11 @@ public struct ModemEmulator: Sendable {
             return  // V.250 §5.2.1: a line without "AT" is ignored
         }
         lastLine = line
+        isExecutingLine = true
+        defer {
+            isExecutingLine = false
+            resumeCommandMode()
+        }
         let body = Array(line[(start + 2)...])
         guard let commands = ATCommandLine.parse(body) else {
             trace("AT <syntax error, \(body.count) bytes>")
