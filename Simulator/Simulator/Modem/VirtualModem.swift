@@ -21,6 +21,8 @@ public final class VirtualModem: Sendable {
         var running = false
         /// Bumped by every start, stop and drop, so a stale reopen timer does nothing.
         var generation = 0
+        /// Bytes read from clients so far; lets tests wait until the modem has seen their input.
+        var bytesReceived = 0
     }
 
     /// What must happen once the lock is released.
@@ -98,6 +100,9 @@ public final class VirtualModem: Sendable {
 
     /// The symbolic link clients open (what `start(link:)` was given).
     public var linkPath: String { state.withLock { $0.link } }
+
+    /// How many bytes clients have written to the modem since it was created.
+    var bytesReceived: Int { state.withLock { $0.bytesReceived } }
 
     /// The pseudo-terminal device behind the link now, such as `/dev/pts/7`; `nil` while dropped.
     public var devicePath: String? { state.withLock { $0.terminal?.slavePath } }
@@ -272,6 +277,7 @@ public final class VirtualModem: Sendable {
         perform { state in
             // Bytes still in flight from a terminal that was dropped meanwhile are lost, as on a real line.
             guard state.terminal === terminal else { return ((), []) }
+            state.bytesReceived += bytes.count
             return ((), state.emulator.receive(bytes))
         }
     }
