@@ -26,13 +26,19 @@ def main(link, control, phone, tracker):
     modem.connect()
     try:
         outgoing = "interop: hello from python-gsmmodem"
-        modem.sendSms(phone, outgoing)
+        # Waiting for the status report also means python-gsmmodem has finished reading and
+        # deleting it before the next SMS arrives: it cannot parse a +CMTI that lands inside
+        # the +CMGR response it is reading.
+        sent = modem.sendSms(phone, outgoing, waitForDeliveryReport=True, deliveryTimeout=30)
+        if sent.status != sent.DELIVERED:
+            print("FAIL: no 'delivered' status report for the SMS python-gsmmodem sent", file=sys.stderr)
+            return 1
         inbox = request(control, {"op": "inbox", "number": phone})
         texts = [message["text"] for message in inbox.get("messages", [])]
         if outgoing not in texts:
             print("FAIL: phone inbox lacks the SMS python-gsmmodem sent", file=sys.stderr)
             return 1
-        print("ok: python-gsmmodem sent an SMS the phone received")
+        print("ok: python-gsmmodem sent an SMS the phone received, with a delivered status report")
 
         incoming = "Door alarm!\nlat:14.496282\nlong:120.993023\ninterop"
         reply = request(control, {"op": "send", "from": tracker, "text": incoming})
