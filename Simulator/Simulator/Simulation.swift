@@ -159,6 +159,12 @@ public final class Simulation: Sendable {
 
     public func inject(_ fault: ModemFault) { modem.inject(fault) }
 
+    /// Ends the `storageFull` fault; the messages the network held are delivered again at once.
+    public func liftStorageFull() {
+        modem.clearStorageFull()
+        network.retryDeliveries()
+    }
+
     /// Empties the modem, clears faults, forgets subscribers and counters, then registers the
     /// configured phones and trackers again: the state right after `start()`.
     public func reset() {

@@ -33,6 +33,7 @@ import Testing
         (#"{"op":"fault","kind":"urc-noise","count":4}"#, .fault(.urcNoise(count: 4))),
         (#"{"op":"fault","kind":"storage-full"}"#, .fault(.storageFull)),
         (#"{"op":"fault","kind":"pin-locked"}"#, .fault(.pinLocked)),
+        (#"{"op":"fault","kind":"storage-ok"}"#, .liftStorageFull),
         (#"{"op":"alarm","number":"+639170000001","kind":"help me!"}"#, .alarm(number: "+639170000001", kind: "help me!")),
         (
             #"{"op":"move","number":"+639170000001","position":[14.5,121]}"#,
@@ -99,7 +100,7 @@ import Testing
         (#"{"op":"fault","kind":"cms-error","code":1000}"#, #"field "code" must be 0…999"#),
         (
             #"{"op":"fault","kind":"meteor"}"#,
-            #"unknown fault kind "meteor"; known: drop, cms-error, hang, garble, urc-noise, storage-full, pin-locked"#
+            #"unknown fault kind "meteor"; known: drop, cms-error, hang, garble, urc-noise, storage-full, storage-ok, pin-locked"#
         ),
     ])
     func malformedLineIsRefusedWithAMessageNamingTheField(_ line: String, _ message: String) {

@@ -174,6 +174,23 @@ final class RawATClient {
         #expect(control.request(["op": "stats"])?["delivered_parts"] == 0)
     }
 
+    @Test func messageRefusedWhileStorageIsFullArrivesOnceTheFaultIsLifted() async throws {
+        let simulation = try Self.makeSimulation()
+        defer { simulation.stop() }
+        let client = try RawATClient(path: simulation.linkPath)
+        try Self.prepare(client)
+        simulation.inject(.storageFull)
+        try simulation.send(from: Self.tracker, text: "ACC alarm!")
+        await simulation.network.settle()
+        #expect(simulation.statistics.refusedDeliveries >= 1)
+        #expect(simulation.statistics.pendingDeliveries == 1)
+        #expect(simulation.storedMessages().isEmpty)
+        simulation.liftStorageFull()
+        let index = try #require(Self.cmtiIndex(in: client))
+        #expect(try Self.readDeliver(client, index: index).body.text == "ACC alarm!")
+        #expect(simulation.statistics.pendingDeliveries == 0)
+    }
+
     @Test func stopRemovesTheLinkAndTheControlSocket() throws {
         let simulation = try Self.makeSimulation(controlSocket: true)
         let link = simulation.linkPath

@@ -13,6 +13,8 @@ public enum ControlRequest: Sendable, Equatable {
     case inbox(number: String)
     case storage
     case fault(ModemFault)
+    /// `{"op":"fault","kind":"storage-ok"}`: the storage-full fault ends.
+    case liftStorageFull
     case alarm(number: String, kind: String)
     case move(number: String, position: TrackerPosition)
     case reset
@@ -75,7 +77,7 @@ extension ControlRequest {
         case "storage":
             self = .storage
         case "fault":
-            self = .fault(try request.fault())
+            self = try request.string("kind") == "storage-ok" ? .liftStorageFull : .fault(try request.fault())
         case "alarm":
             self = .alarm(number: try request.number("number"), kind: try request.string("kind"))
         case "move":
@@ -181,7 +183,7 @@ private struct ControlFields {
         case "pin-locked": return .pinLocked
         default:
             throw ControlRequestError(
-                "unknown fault kind \"\(kind)\"; known: drop, cms-error, hang, garble, urc-noise, storage-full, pin-locked")
+                "unknown fault kind \"\(kind)\"; known: drop, cms-error, hang, garble, urc-noise, storage-full, storage-ok, pin-locked")
         }
     }
 }

@@ -63,6 +63,9 @@ extension Simulation {
             case .fault(let fault):
                 inject(fault)
                 return ControlReply.success()
+            case .liftStorageFull:
+                liftStorageFull()
+                return ControlReply.success()
             case .alarm(let number, let kind):
                 try raiseAlarm(tracker: number, kind: kind)
                 return ControlReply.success()

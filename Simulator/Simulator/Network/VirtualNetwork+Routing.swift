@@ -58,6 +58,14 @@ extension VirtualNetwork {
         flushDeliveries()
     }
 
+    /// Returns once the network has handled everything handed to it before the call (submits
+    /// past their radio delay excepted): a way for tests to wait for an event, not for time.
+    public func settle() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async { continuation.resume() }
+        }
+    }
+
     // MARK: Internals
 
     /// Hands one SUBMIT to its recipient; runs on `queue`.
