@@ -191,6 +191,22 @@ final class RawATClient {
         #expect(simulation.statistics.pendingDeliveries == 0)
     }
 
+    @Test func trackerAddedWithAScheduleReportsUnprompted() throws {
+        let simulation = try Self.makeSimulation()
+        defer { simulation.stop() }
+        let client = try RawATClient(path: simulation.linkPath)
+        try Self.prepare(client)
+        try simulation.addTracker(
+            VirtualTrackerConfiguration(
+                number: "+639170000002", model: .tk103, authorised: [Self.modemNumber],
+                position: TrackerPosition(latitude: 6.31964, longitude: 124.975628), reportEvery: .milliseconds(20),
+                alarms: ["help me!"]))
+        let index = try #require(Self.cmtiIndex(in: client))
+        let report = try Self.readDeliver(client, index: index)
+        #expect(report.originator.description == "+639170000002")
+        #expect(report.body.text?.hasPrefix("help me!\nlat:6.319640") == true)
+    }
+
     @Test func stopRemovesTheLinkAndTheControlSocket() throws {
         let simulation = try Self.makeSimulation(controlSocket: true)
         let link = simulation.linkPath
