@@ -53,11 +53,16 @@ extension ModemEmulator {
         switch command.form {
         case .read:
             if let failure = simFailure(cms: true) { return .fail(failure) }
-            let centre = configuration.serviceCentre
+            let centre = serviceCentre
             informationLine("+CSCA: \"\(centre)\",\(Self.typeOfAddress(centre))")
         case .test: break
         case .set:
             if let failure = simFailure(cms: true) { return .fail(failure) }
+            let number = command.arguments[0]
+            guard !number.isEmpty, number.count <= 21,
+                number.enumerated().allSatisfy({ $0.element.isNumber || ($0.offset == 0 && $0.element == "+") })
+            else { return .fail(.cms(304)) }
+            serviceCentre = number
         case .action: return .fail(.error)
         }
         return .next
@@ -383,7 +388,7 @@ extension ModemEmulator {
 
     /// The PDU as a modem prints it: the SIM's SMSC address (TS 24.011 §8.2.5.1 RP address) then the TPDU.
     func pduWithServiceCentre(_ tpdu: [UInt8]) -> String {
-        Self.hexString(Self.serviceCentreOctets(configuration.serviceCentre) + tpdu)
+        Self.hexString(Self.serviceCentreOctets(serviceCentre) + tpdu)
     }
 
     static func serviceCentreOctets(_ number: String) -> [UInt8] {
