@@ -160,3 +160,16 @@ import Testing
         #expect(pdu.smsc == PhoneAddress(parsing: "+15559990000"))
     }
 }
+
+@Suite struct ModemEmulatorSIMBusyTests {
+    @Test func answersSIMBusyForTheFirstSMSCommandsAfterPowerUp() {
+        var harness = EmulatorHarness(ModemConfiguration(number: "+15550001111", simBusyCommandsAfterPowerUp: 2))
+        #expect(harness.send("AT+CPMS?") == "\r\n+CMS ERROR: 314\r\n")
+        #expect(harness.send("AT+CMGL=4") == "\r\n+CMS ERROR: 314\r\n")
+        #expect(harness.send("AT+CMGL=4") == "\r\nOK\r\n")
+        _ = harness.inject(.drop(reopenAfter: .zero))
+        _ = harness.collect(harness.modem.linkReopened())
+        _ = harness.send("ATE0")
+        #expect(harness.send("AT+CMGL=4") == "\r\n+CMS ERROR: 314\r\n")
+    }
+}

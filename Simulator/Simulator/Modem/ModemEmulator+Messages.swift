@@ -119,12 +119,12 @@ extension ModemEmulator {
         case .action:
             return .fail(.error)
         case .read:
-            if let failure = simFailure(cms: true) { return .fail(failure) }
+            if let failure = simFailure(cms: true) ?? simBusy() { return .fail(failure) }
             let areas = [settings.readStorage, settings.writeStorage, settings.receiveStorage]
             informationLine("+CPMS: " + areas.map { "\"\($0)\",\(usage(of: $0))" }.joined(separator: ","))
             return .next
         case .set:
-            if let failure = simFailure(cms: true) { return .fail(failure) }
+            if let failure = simFailure(cms: true) ?? simBusy() { return .fail(failure) }
             let requested = command.arguments.map { $0.uppercased() }
             guard requested.count <= 3, requested.allSatisfy({ $0 == "SM" || $0 == "ME" || $0.isEmpty }),
                 !requested[0].isEmpty
@@ -159,10 +159,17 @@ extension ModemEmulator {
         return (0..<area.capacity).contains(slot) ? slot : nil
     }
 
+    /// `+CMS ERROR: 314` while the SIM is still loading after power-up.
+    private mutating func simBusy() -> FinalResult? {
+        guard simBusyLeft > 0 else { return nil }
+        simBusyLeft -= 1
+        return .cms(314)
+    }
+
     /// SIM lock and the `cmsError` fault apply to the four commands that touch stored messages.
     private mutating func guardedSMSCommand(_ command: ATCommand, _ body: (inout Self, ATCommand) -> Step) -> Step {
         if case .test = command.form { return body(&self, command) }
-        if let failure = simFailure(cms: true) { return .fail(failure) }
+        if let failure = simFailure(cms: true) ?? simBusy() { return .fail(failure) }
         if cmsErrorsLeft > 0 {
             cmsErrorsLeft -= 1
             return .fail(.cms(cmsErrorCode))

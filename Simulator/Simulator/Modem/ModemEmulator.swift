@@ -84,6 +84,7 @@ public struct ModemEmulator: Sendable {
     var indicationQueue: [Indication] = []
     var redeliveries: [Int: Indication] = [:]
 
+    var simBusyLeft: Int
     var cmsErrorsLeft = 0
     var cmsErrorCode = 500
     var garbledLinesLeft = 0
@@ -102,6 +103,7 @@ public struct ModemEmulator: Sendable {
         self.configuration = configuration
         self.pin = configuration.pin ?? "1234"
         self.serviceCentre = configuration.serviceCentre
+        self.simBusyLeft = configuration.simBusyCommandsAfterPowerUp
         self.sim = configuration.pin == nil ? .ready : .pinRequired(attemptsLeft: 3)
         self.simStorage = MessageStorage(name: "SM", capacity: configuration.smCapacity)
         self.phoneStorage = MessageStorage(name: "ME", capacity: configuration.meCapacity)
@@ -190,6 +192,7 @@ public struct ModemEmulator: Sendable {
 
     mutating func powerUp() {
         settings = ModemSettings()
+        simBusyLeft = configuration.simBusyCommandsAfterPowerUp
         pin = configuration.pin ?? "1234"
         sim = configuration.pin == nil ? .ready : .pinRequired(attemptsLeft: 3)
         mode = .command
