@@ -138,3 +138,38 @@ import Testing
         #expect(harness.send("AT+CMGL=4") == "\r\nOK\r\n")
     }
 }
+
+@Suite struct ModemEmulatorPowerUpTests {
+    @Test func lockedSIMSaysSoAtBootInsteadOfSMSReady() {
+        var harness = EmulatorHarness(ModemConfiguration(number: "+15550001111", pin: "1234"))
+        _ = harness.inject(.drop(reopenAfter: .zero))
+        #expect(harness.collect(harness.modem.linkReopened()) == "\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: SIM PIN\r\n")
+    }
+
+    @Test func serviceCentreSetByTheClientPrefixesPDUsAndSurvivesAPowerCycle() throws {
+        var harness = EmulatorHarness()
+        #expect(harness.send("AT+CSCA=\"+15559990000\",145") == "\r\nOK\r\n")
+        #expect(harness.send("AT+CSCA=\"12;x\"") == "\r\n+CMS ERROR: 304\r\n")
+        _ = harness.inject(.drop(reopenAfter: .zero))
+        _ = harness.collect(harness.modem.linkReopened())
+        _ = harness.send("ATE0")
+        #expect(harness.send("AT+CSCA?") == "\r\n+CSCA: \"+15559990000\",145\r\n\r\nOK\r\n")
+        _ = harness.deliver(Samples.deliver())
+        let read = harness.send("AT+CMGR=1")
+        let pdu = try ModemPDU.decode(hex: try #require(Samples.pduLine(after: "+CMGR:", in: read)))
+        #expect(pdu.smsc == PhoneAddress(parsing: "+15559990000"))
+    }
+}
+
+@Suite struct ModemEmulatorSIMBusyTests {
+    @Test func answersSIMBusyForTheFirstSMSCommandsAfterPowerUp() {
+        var harness = EmulatorHarness(ModemConfiguration(number: "+15550001111", simBusyCommandsAfterPowerUp: 2))
+        #expect(harness.send("AT+CPMS?") == "\r\n+CMS ERROR: 314\r\n")
+        #expect(harness.send("AT+CMGL=4") == "\r\n+CMS ERROR: 314\r\n")
+        #expect(harness.send("AT+CMGL=4") == "\r\nOK\r\n")
+        _ = harness.inject(.drop(reopenAfter: .zero))
+        _ = harness.collect(harness.modem.linkReopened())
+        _ = harness.send("ATE0")
+        #expect(harness.send("AT+CMGL=4") == "\r\n+CMS ERROR: 314\r\n")
+    }
+}

@@ -155,3 +155,32 @@ import Testing
         #expect(harness.send("AT+CFUN=1") == "\r\nOK\r\n\r\n+CREG: 1\r\n")
     }
 }
+
+@Suite struct ModemEmulatorChunkingTests {
+    static let session: [UInt8] = {
+        let (hex, length) = Samples.submitHex(Samples.submit())
+        return Array("ATE1\r\nAT+CGMI;+CSQ\rat+cmgw=\(length)\r".utf8) + Array(hex.utf8) + [0x1A]
+            + Array("AT+CMGL=4\rAT+CMGS=\(length)\r".utf8) + Array(hex.prefix(8).utf8) + [0x1B] + Array("A/".utf8)
+    }()
+
+    static func output(chunkSize: Int) -> String {
+        var harness = EmulatorHarness()
+        var text = ""
+        var offset = 0
+        while offset < session.count {
+            let end = min(offset + chunkSize, session.count)
+            text += harness.write(Array(session[offset..<end]))
+            offset = end
+        }
+        return text
+    }
+
+    @Test(arguments: [1, 2, 3, 5, 7, 13, 64])
+    func answersTheSameWhateverTheChunking(chunkSize: Int) {
+        let whole = Self.output(chunkSize: Self.session.count)
+        #expect(whole.contains("+CMGW: 1"))
+        #expect(whole.contains("+CMGL: 1,2,,"))
+        #expect(whole.hasSuffix("> 0001000B\r\nOK\r\nA/\r\n> "))  // ESC cancels; A/ repeats +CMGS
+        #expect(Self.output(chunkSize: chunkSize) == whole)
+    }
+}

@@ -202,3 +202,19 @@ import Testing
         }
     }
 }
+
+@Suite struct VirtualModemResetTests {
+    @Test func resetReopensADroppedLinkAtOnceWithEmptyStorage() throws {
+        let fixture = try ModemFixture()
+        fixture.modem.deliver(Samples.deliver())
+        fixture.modem.inject(.drop(reopenAfter: .seconds(60)))
+        #expect(fixture.modem.devicePath == nil)
+        fixture.modem.reset()
+        #expect(fixture.modem.devicePath != nil)
+        #expect(fixture.modem.storedMessages().isEmpty)
+        #expect(fixture.scheduler.fire(delay: .seconds(60)))  // the stale reopen does nothing
+        let client = try PtyClient(path: fixture.link)
+        _ = try client.read(until: "SMS Ready\r\n")
+        #expect(try client.command("AT") == "AT\r\r\nOK\r\n")
+    }
+}

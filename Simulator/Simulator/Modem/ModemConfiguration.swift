@@ -29,6 +29,9 @@ public struct ModemConfiguration: Sendable, Equatable {
     /// Unsolicited lines a real modem prints after a power cycle (`RDY`, `+CPIN: READY`,
     /// `SMS Ready`); shown when the link reopens after a drop.
     public var bootURCs: [String]
+    /// How many SMS commands after power-up get `+CMS ERROR: 314` (SIM busy) while the SIM
+    /// is still loading its phonebook and SMS records, as many real modems answer for seconds.
+    public var simBusyCommandsAfterPowerUp: Int
 
     public init(
         number: String, pin: String? = nil, puk: String = "12345678",
@@ -38,7 +41,8 @@ public struct ModemConfiguration: Sendable, Equatable {
         imsi: String = "001010123456789", serviceCentre: String = "+491710760000",
         operatorName: String = "trackersim", signalQuality: Int = 20,
         acknowledgementTimeout: Duration = .seconds(5), redeliveryDelay: Duration = .seconds(5),
-        timeScale: Double = 1, bootURCs: [String] = ["RDY", "+CFUN: 1", "SMS Ready"]
+        timeScale: Double = 1, bootURCs: [String] = ["RDY", "+CFUN: 1", "SMS Ready"],
+        simBusyCommandsAfterPowerUp: Int = 0
     ) {
         precondition(firstIndex == 0 || firstIndex == 1, "storage indices start at 0 or 1")
         self.number = number
@@ -59,6 +63,7 @@ public struct ModemConfiguration: Sendable, Equatable {
         self.redeliveryDelay = redeliveryDelay
         self.timeScale = timeScale
         self.bootURCs = bootURCs
+        self.simBusyCommandsAfterPowerUp = simBusyCommandsAfterPowerUp
     }
 
     var scaledAcknowledgementTimeout: Duration { acknowledgementTimeout * timeScale }

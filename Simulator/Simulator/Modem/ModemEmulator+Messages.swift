@@ -53,11 +53,16 @@ extension ModemEmulator {
         switch command.form {
         case .read:
             if let failure = simFailure(cms: true) { return .fail(failure) }
-            let centre = configuration.serviceCentre
+            let centre = serviceCentre
             informationLine("+CSCA: \"\(centre)\",\(Self.typeOfAddress(centre))")
         case .test: break
         case .set:
             if let failure = simFailure(cms: true) { return .fail(failure) }
+            let number = command.arguments[0]
+            guard !number.isEmpty, number.count <= 21,
+                number.enumerated().allSatisfy({ $0.element.isNumber || ($0.offset == 0 && $0.element == "+") })
+            else { return .fail(.cms(304)) }
+            serviceCentre = number
         case .action: return .fail(.error)
         }
         return .next
@@ -114,12 +119,12 @@ extension ModemEmulator {
         case .action:
             return .fail(.error)
         case .read:
-            if let failure = simFailure(cms: true) { return .fail(failure) }
+            if let failure = simFailure(cms: true) ?? simBusy() { return .fail(failure) }
             let areas = [settings.readStorage, settings.writeStorage, settings.receiveStorage]
             informationLine("+CPMS: " + areas.map { "\"\($0)\",\(usage(of: $0))" }.joined(separator: ","))
             return .next
         case .set:
-            if let failure = simFailure(cms: true) { return .fail(failure) }
+            if let failure = simFailure(cms: true) ?? simBusy() { return .fail(failure) }
             let requested = command.arguments.map { $0.uppercased() }
             guard requested.count <= 3, requested.allSatisfy({ $0 == "SM" || $0 == "ME" || $0.isEmpty }),
                 !requested[0].isEmpty
@@ -154,10 +159,17 @@ extension ModemEmulator {
         return (0..<area.capacity).contains(slot) ? slot : nil
     }
 
+    /// `+CMS ERROR: 314` while the SIM is still loading after power-up.
+    private mutating func simBusy() -> FinalResult? {
+        guard simBusyLeft > 0 else { return nil }
+        simBusyLeft -= 1
+        return .cms(314)
+    }
+
     /// SIM lock and the `cmsError` fault apply to the four commands that touch stored messages.
     private mutating func guardedSMSCommand(_ command: ATCommand, _ body: (inout Self, ATCommand) -> Step) -> Step {
         if case .test = command.form { return body(&self, command) }
-        if let failure = simFailure(cms: true) { return .fail(failure) }
+        if let failure = simFailure(cms: true) ?? simBusy() { return .fail(failure) }
         if cmsErrorsLeft > 0 {
             cmsErrorsLeft -= 1
             return .fail(.cms(cmsErrorCode))
@@ -353,61 +365,5 @@ extension ModemEmulator {
             finalResult(.ok)
             resumeCommandMode()
         }
-    }
-
-    /// The TPDU of a PDU the client typed: hex decoded, SMSC prefix skipped, length checked.
-    /// TS 27.005 §3.5.1: `<length>` counts TPDU octets only, not the SMSC address.
-    static func transferPDU(fromHex hex: [UInt8], declaredLength: Int) -> [UInt8]? {
-        guard hex.count % 2 == 0, hex.count >= 2 else { return nil }
-        var octets: [UInt8] = []
-        octets.reserveCapacity(hex.count / 2)
-        var index = 0
-        while index < hex.count {
-            guard let high = hexValue(hex[index]), let low = hexValue(hex[index + 1]) else { return nil }
-            octets.append(high << 4 | low)
-            index += 2
-        }
-        let serviceCentreLength = Int(octets[0])
-        guard serviceCentreLength <= 11, octets.count == 1 + serviceCentreLength + declaredLength else { return nil }
-        return Array(octets[(1 + serviceCentreLength)...])
-    }
-
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
-        default: nil
-        }
-    }
-
-    /// The PDU as a modem prints it: the SIM's SMSC address (TS 24.011 §8.2.5.1 RP address) then the TPDU.
-    func pduWithServiceCentre(_ tpdu: [UInt8]) -> String {
-        Self.hexString(Self.serviceCentreOctets(configuration.serviceCentre) + tpdu)
-    }
-
-    static func serviceCentreOctets(_ number: String) -> [UInt8] {
-        let digits = number.compactMap { $0.wholeNumberValue.map(UInt8.init) }
-        guard !digits.isEmpty else { return [0x00] }
-        var octets: [UInt8] = [UInt8(typeOfAddress(number))]
-        var index = 0
-        while index < digits.count {
-            let low = digits[index]
-            let high = index + 1 < digits.count ? digits[index + 1] : 0x0F
-            octets.append(high << 4 | low)
-            index += 2
-        }
-        return [UInt8(octets.count)] + octets
-    }
-
-    static func hexString(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789ABCDEF".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
-        }
-        return String(decoding: text, as: UTF8.self)
     }
 }

@@ -61,6 +61,8 @@ public struct ModemEmulator: Sendable {
     var settings = ModemSettings()
     var sim: SIMState
     var pin: String
+    /// The SIM's SMSC address (EF_SMSP): `+CSCA=` changes it and it survives a power cycle.
+    var serviceCentre: String
     var simStorage: MessageStorage
     var phoneStorage: MessageStorage
 
@@ -82,6 +84,7 @@ public struct ModemEmulator: Sendable {
     var indicationQueue: [Indication] = []
     var redeliveries: [Int: Indication] = [:]
 
+    var simBusyLeft: Int
     var cmsErrorsLeft = 0
     var cmsErrorCode = 500
     var garbledLinesLeft = 0
@@ -99,6 +102,8 @@ public struct ModemEmulator: Sendable {
     public init(configuration: ModemConfiguration) {
         self.configuration = configuration
         self.pin = configuration.pin ?? "1234"
+        self.serviceCentre = configuration.serviceCentre
+        self.simBusyLeft = configuration.simBusyCommandsAfterPowerUp
         self.sim = configuration.pin == nil ? .ready : .pinRequired(attemptsLeft: 3)
         self.simStorage = MessageStorage(name: "SM", capacity: configuration.smCapacity)
         self.phoneStorage = MessageStorage(name: "ME", capacity: configuration.meCapacity)
@@ -157,7 +162,12 @@ public struct ModemEmulator: Sendable {
     /// The shell reopened the link after a drop: the modem powers up again.
     public mutating func linkReopened() -> [Action] {
         powerUp()
-        for line in configuration.bootURCs { unsolicited(line) }
+        for line in configuration.bootURCs {
+            // A locked SIM says so at boot, and SMS is not ready until the PIN is entered.
+            if sim != .ready && line.localizedCaseInsensitiveContains("ready") { continue }
+            unsolicited(line)
+        }
+        if sim != .ready { unsolicited("+CPIN: " + sim.cpinText) }
         return takeActions()
     }
 
@@ -170,8 +180,11 @@ public struct ModemEmulator: Sendable {
         noisyResponsesLeft = 0
         storageFullFault = false
         redeliveries = [:]
-        isOffline = false
+        serviceCentre = configuration.serviceCentre
+        // A dropped link stays down until the shell reopens it.
+        let offline = isOffline
         powerUp()
+        isOffline = offline
         return takeActions()
     }
 
@@ -179,6 +192,7 @@ public struct ModemEmulator: Sendable {
 
     mutating func powerUp() {
         settings = ModemSettings()
+        simBusyLeft = configuration.simBusyCommandsAfterPowerUp
         pin = configuration.pin ?? "1234"
         sim = configuration.pin == nil ? .ready : .pinRequired(attemptsLeft: 3)
         mode = .command

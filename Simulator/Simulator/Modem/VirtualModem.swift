@@ -136,9 +136,15 @@ public final class VirtualModem: Sendable {
         run { $0.clearStorageFull() }
     }
 
-    /// Empties storage, restores power-up settings and clears faults.
+    /// Empties storage, restores power-up settings and clears faults; a dropped link reopens now.
     public func reset() {
         run { $0.reset() }
+        let generation: Int? = state.withLock { state in
+            guard state.running, state.terminal == nil else { return nil }
+            state.generation += 1
+            return state.generation
+        }
+        if let generation { reopen(generation: generation) }
     }
 
     public func storedMessages() -> [StoredMessageInfo] {
