@@ -60,6 +60,22 @@ public final class Simulation: Sendable {
 
     /// Opens the pty at the link, connects the network and opens the control socket.
     public func start() throws(SimulationError) {
+        let alreadyRunning = running.withLock { parts -> Bool in
+            defer { parts.started = true }
+            return parts.started
+        }
+        guard !alreadyRunning else {
+            throw SimulationError(path: configuration.linkPath, operation: "start simulation", detail: "already started")
+        }
+        do {
+            try startParts()
+        } catch {
+            running.withLock { $0.started = false }
+            throw error
+        }
+    }
+
+    private func startParts() throws(SimulationError) {
         try registerConfiguredSubscribers()
         modem.attach(network: network)
         let modem = self.modem
@@ -182,6 +198,7 @@ public final class Simulation: Sendable {
 
 /// What `start()` opened, for `stop()` to close.
 private struct RunningParts: Sendable {
+    var started = false
     var control: ControlSocket?
     var scheduler: Task<Void, Never>?
 }

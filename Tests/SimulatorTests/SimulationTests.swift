@@ -207,6 +207,14 @@ final class RawATClient {
         #expect(report.body.text?.hasPrefix("help me!\nlat:6.319640") == true)
     }
 
+    @Test func startingTwiceIsRefusedAndTheFirstRunKeepsServing() throws {
+        let simulation = try Self.makeSimulation()
+        defer { simulation.stop() }
+        #expect(throws: SimulationError.self) { try simulation.start() }
+        let client = try RawATClient(path: simulation.linkPath)
+        #expect(client.command("AT") != nil)
+    }
+
     @Test func stopRemovesTheLinkAndTheControlSocket() throws {
         let simulation = try Self.makeSimulation(controlSocket: true)
         let link = simulation.linkPath

@@ -152,6 +152,7 @@ import Testing
         #expect(tracker.isAuthorised("13811111111"))
         #expect(tracker.isAuthorised("+86 138 1111 1111"))
         #expect(!tracker.isAuthorised("+8613811111112"))
+        #expect(!tracker.isAuthorised("+4413811111111"))
     }
 
     @Test func scheduledReportsCycleThroughAlarmsToEveryAuthorisedNumber() {

@@ -2,7 +2,7 @@
 ///
 /// Trackers and people write numbers with or without `+` and country code
 /// (`admin123456 13811111111`); a network matches on the digits, and on the last nine
-/// digits when one side lacks the country code, as home-network short forms do.
+/// digits when one side is written without its country code, as home-network short forms are.
 enum PhoneNumbers {
     /// The digits of a number, without `+`, spaces or dashes.
     static func digits(_ number: String) -> String {
@@ -15,6 +15,9 @@ enum PhoneNumbers {
         let right = digits(b)
         guard !left.isEmpty, !right.isEmpty else { return false }
         if left == right { return true }
+        // Two international numbers are the same only digit for digit.
+        let international = [a, b].filter { $0.trimmingPrefix(while: \.isWhitespace).hasPrefix("+") }.count
+        guard international < 2 else { return false }
         let significant = 9
         guard left.count >= significant, right.count >= significant, left.count != right.count else { return false }
         return left.suffix(significant) == right.suffix(significant)
