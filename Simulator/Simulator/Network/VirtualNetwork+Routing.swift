@@ -1,0 +1,207 @@
+import ATModem
+import Dispatch
+import Foundation
+
+/// Carrying messages: modem → subscriber (SUBMIT), subscriber → modem (DELIVER), and retries.
+extension VirtualNetwork {
+    /// TS 23.040 §10.2 — the SMSC acknowledges a SUBMIT after the radio delay, then hands the
+    /// message to its recipient. The acknowledgement comes first so that a tracker's reply
+    /// can never overtake the `+CMGS` of the command that asked for it.
+    public func modemSubmitted(
+        _ submit: SMSSubmit, messageReference: UInt8, from modemNumber: String,
+        completion: @escaping @Sendable (SubmitOutcome) -> Void
+    ) {
+        queue.asyncAfter(deadline: .now() + radioDelay.timeInterval) { [self] in
+            completion(.accepted)
+            carry(submit, messageReference: messageReference, from: modemNumber)
+        }
+    }
+
+    /// The network delivers `text` from `sender` to the modem, as concatenated parts when long.
+    /// Throws when the text needs more than the 255 parts concatenation can number.
+    public func send(from sender: String, text: String, ucs2: Bool = false) throws(SimulationError) {
+        let partCount = SMSSegmenter.split(text, forceUCS2: ucs2).parts.count
+        guard partCount <= SMSSegmenter.maximumParts else {
+            throw SimulationError(
+                path: sender, operation: "send", detail: "text needs \(partCount) parts; concatenation allows 255")
+        }
+        let reference = withLock { () -> Int in
+            nextConcatenationReference = (nextConcatenationReference + 1) & 0xFF
+            return nextConcatenationReference
+        }
+        let parts = SMSDeliver.parts(
+            from: PhoneAddress(parsing: sender), text: text, timestamp: timestamp(), forceUCS2: ucs2,
+            concatenationReference: reference)
+        enqueue(parts.map(ModemBound.deliver))
+    }
+
+    /// Delivers hand-made parts of one concatenated message in `order` (1-based part numbers;
+    /// repeats deliver a part again, missing numbers never arrive).
+    public func sendParts(from sender: String, parts: [String], reference: Int, order: [Int], ucs2: Bool = false) {
+        precondition(!parts.isEmpty && parts.count <= 255, "a concatenated message has 1 to 255 parts")
+        let alphabet = parts.contains { SMSSegmenter.alphabet(for: $0, forceUCS2: ucs2) == .ucs2 } ? Alphabet.ucs2 : .gsm7
+        let stamp = timestamp()
+        let delivers = order.map { number in
+            precondition((1...parts.count).contains(number), "part number \(number) outside 1…\(parts.count)")
+            return SMSDeliver(
+                originator: PhoneAddress(parsing: sender), dataCoding: DataCodingScheme(alphabet: alphabet),
+                serviceCentreTimestamp: stamp,
+                userDataHeader: UserDataHeader(
+                    concatenation: ConcatenationInfo(reference: reference & 0xFF, total: parts.count, part: number)),
+                body: .text(parts[number - 1]))
+        }
+        enqueue(delivers.map(ModemBound.deliver))
+    }
+
+    /// Tries the held deliveries again now (after a storage fault was cleared, say).
+    public func retryDeliveries() {
+        flushDeliveries()
+    }
+
+    /// Returns once the network has handled everything handed to it before the call (submits
+    /// past their radio delay excepted): a way for tests to wait for an event, not for time.
+    public func settle() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async { continuation.resume() }
+        }
+    }
+
+    // MARK: Internals
+
+    /// Hands one SUBMIT to its recipient; runs on `queue`.
+    private func carry(_ submit: SMSSubmit, messageReference: UInt8, from modemNumber: String) {
+        let destination = submit.destination.description
+        let instant = ContinuousClock.now
+        // A SUBMIT read as the DELIVER its recipient would get, so the codec's reassembler applies.
+        let asDelivered = SMSDeliver(
+            originator: PhoneAddress(parsing: modemNumber), protocolIdentifier: submit.protocolIdentifier,
+            dataCoding: submit.dataCoding, serviceCentreTimestamp: timestamp(), userDataHeader: submit.userDataHeader,
+            body: submit.body)
+        let replies: [TrackerReply]? = withLock {
+            stats.submittedParts += 1
+            if let index = phones.firstIndex(where: { PhoneNumbers.same($0.number, destination) }) {
+                for case .complete(let message) in phones[index].reassembler.add(asDelivered, token: 0, now: instant) {
+                    stats.submittedMessages += 1
+                    stats.phoneMessages += 1
+                    phones[index].inbox.append(
+                        InboxMessage(from: modemNumber, text: message.text ?? "", parts: message.partCount))
+                }
+                return nil
+            }
+            if let index = trackers.firstIndex(where: { PhoneNumbers.same($0.tracker.number, destination) }) {
+                var replies: [TrackerReply] = []
+                for case .complete(let message) in trackers[index].reassembler.add(asDelivered, token: 0, now: instant) {
+                    stats.submittedMessages += 1
+                    stats.trackerCommands += 1
+                    replies += trackers[index].tracker.receive(message.text ?? "", from: modemNumber, at: now())
+                }
+                return replies
+            }
+            if submit.concatenation.map({ $0.part == $0.total }) ?? true {
+                stats.submittedMessages += 1
+                stats.undeliverable += 1
+            }
+            return nil
+        }
+        logger.debug(
+            "network carried a submitted part",
+            metadata: ["to": .string(Self.masked(destination)), "recipient": .string(replies == nil ? "phone or nobody" : "tracker")])
+        wakeInboxWaiters()
+        if submit.statusReportRequest {
+            let known = withLock {
+                phones.contains { PhoneNumbers.same($0.number, destination) }
+                    || trackers.contains { PhoneNumbers.same($0.tracker.number, destination) }
+            }
+            let stamp = timestamp()
+            // TP-ST 0x00 "received by the SME"; 0x41 "incompatible destination" for a number nobody has.
+            let report = SMSStatusReport(
+                messageReference: messageReference, recipient: submit.destination, serviceCentreTimestamp: stamp,
+                dischargeTime: stamp, status: known ? 0x00 : 0x41)
+            enqueue([.statusReport(report)])
+        }
+        if let replies, !replies.isEmpty {
+            route(replies, from: destination)
+        }
+    }
+
+    /// Sends what a tracker said: to the modem, straight into a phone's inbox, or nowhere.
+    func route(_ replies: [TrackerReply], from trackerNumber: String) {
+        for reply in replies {
+            let toModem = PhoneNumbers.same(reply.to, modemNumber)
+            let toPhone: Bool = withLock {
+                stats.trackerReplies += 1
+                guard !toModem, let index = phones.firstIndex(where: { PhoneNumbers.same($0.number, reply.to) }) else {
+                    if !toModem { stats.undeliverable += 1 }
+                    return false
+                }
+                let parts = SMSSegmenter.split(reply.text, forceUCS2: reply.ucs2).parts.count
+                phones[index].inbox.append(InboxMessage(from: trackerNumber, text: reply.text, parts: parts))
+                stats.phoneMessages += 1
+                return true
+            }
+            if toModem {
+                // Tracker replies are a few hundred characters: always within 255 parts.
+                try? send(from: trackerNumber, text: reply.text, ucs2: reply.ucs2)
+            } else if toPhone {
+                wakeInboxWaiters()
+            }
+        }
+    }
+
+    private func enqueue(_ items: [ModemBound]) {
+        withLock { pendingDeliveries += items }
+        flushDeliveries()
+    }
+
+    /// Hands held deliveries to the modem in order; stops at the first refusal and retries later.
+    func flushDeliveries() {
+        queue.async { [self] in
+            while true {
+                let next = withLock { () -> (ModemBound, ModemLink)? in
+                    guard let link = modemLink, let first = pendingDeliveries.first else { return nil }
+                    return (first, link)
+                }
+                guard let (item, link) = next else { return }
+                let outcome: DeliveryOutcome
+                switch item {
+                case .deliver(let deliver): outcome = link.deliver(deliver)
+                case .statusReport(let report): outcome = link.deliverStatusReport(report)
+                }
+                if case .refused(let why) = outcome {
+                    let schedule = withLock { () -> Bool in
+                        stats.refusedDeliveries += 1
+                        defer { redeliveryScheduled = true }
+                        return !redeliveryScheduled
+                    }
+                    logger.debug("modem refused a delivery; holding it", metadata: ["reason": "\(why)"])
+                    if schedule {
+                        queue.asyncAfter(deadline: .now() + redeliveryInterval.timeInterval) { [self] in
+                            withLock { redeliveryScheduled = false }
+                            flushDeliveries()
+                        }
+                    }
+                    return
+                }
+                withLock {
+                    if !pendingDeliveries.isEmpty { pendingDeliveries.removeFirst() }
+                    switch item {
+                    case .deliver: stats.deliveredParts += 1
+                    case .statusReport: stats.statusReports += 1
+                    }
+                }
+            }
+        }
+    }
+
+    private func timestamp() -> ServiceCentreTimestamp {
+        ServiceCentreTimestamp(date: now())
+    }
+
+    /// `+1•••••7294`: enough to tell numbers apart in a log, not enough to identify anyone.
+    static func masked(_ number: String) -> String {
+        let digits = PhoneNumbers.digits(number)
+        guard digits.count > 4 else { return String(repeating: "•", count: digits.count) }
+        let prefix = number.hasPrefix("+") ? "+" + digits.prefix(1) : String(digits.prefix(1))
+        return prefix + String(repeating: "•", count: digits.count - 5) + digits.suffix(4)
+    }
+}

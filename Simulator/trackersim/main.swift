@@ -1,2 +1,0 @@
-print("trackersim: \(SimulatorInfoName.value)")
-enum SimulatorInfoName { static let value = "starting" }
