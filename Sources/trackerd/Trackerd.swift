@@ -12,6 +12,7 @@ struct Trackerd: AsyncParsableCommand {
             Ports.self,
             PDU.self,
             Run.self,
+            Demo.self,
             Status.self,
         ]
     )

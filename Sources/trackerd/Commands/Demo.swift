@@ -1,0 +1,193 @@
+import ATModem
+import ArgumentParser
+import Foundation
+import Logging
+import Simulator
+import TrackerGateway
+
+extension Trackerd {
+    /// `trackerd demo` — the whole gateway against the bundled simulator, step by step.
+    struct Demo: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the gateway against the bundled simulator and show what each phone receives.",
+            discussion: """
+            Starts the simulator in-process (a virtual modem on a pseudo-terminal and a virtual \
+            network), a temporary data directory with one customer, two phones and two trackers \
+            of different models, and the real daemon on the simulator's link. A tracker reports, \
+            a phone sends LOCATE, the other sends STOP, the tracker reports again. Everything is \
+            removed afterwards.
+
+            Examples:
+              trackerd demo
+              trackerd demo --radio-delay-ms 1500 --verbose
+            """
+        )
+
+        @Option(help: ArgumentHelp("Simulated network delay per submitted SMS.", valueName: "ms"))
+        var radioDelayMs: Int = 20
+
+        @Option(help: ArgumentHelp("Use this receive mode: storage or direct.", valueName: "mode"))
+        var receive: String = "storage"
+
+        @Flag(help: "Show the daemon's own (metadata-only) log on stderr.")
+        var verbose = false
+
+        func validate() throws {
+            guard radioDelayMs >= 0 else { throw ValidationError("--radio-delay-ms must not be negative") }
+            guard ATModem.ModemConfiguration.ReceiveMode(rawValue: receive) != nil else { throw ValidationError("--receive must be storage or direct") }
+        }
+
+        func run() async throws {
+            let level: Logger.Level = verbose ? .info : .warning
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            let workspace = try DemoWorkspace()
+            defer { workspace.remove() }
+            let script = DemoScript(
+                workspace: workspace,
+                radioDelay: .milliseconds(radioDelayMs),
+                receiveMode: ATModem.ModemConfiguration.ReceiveMode(rawValue: receive) ?? .storage
+            )
+            try await script.run()
+        }
+    }
+}
+
+/// A private temporary directory for the demo's data directory and the simulator's link.
+struct DemoWorkspace {
+    let root: URL
+
+    init() throws {
+        let temporary = NSTemporaryDirectory().hasSuffix("/") ? NSTemporaryDirectory() : NSTemporaryDirectory() + "/"
+        var template = Array((temporary + "trackerd-demo-XXXXXX").utf8CString)
+        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
+            throw CommandFailure(exitCode: .ioError, message: "cannot create a temporary directory")
+        }
+        root = URL(fileURLWithPath: String(cString: made), isDirectory: true)
+    }
+
+    var dataDirectory: URL { root.appendingPathComponent("data", isDirectory: true) }
+    var linkPath: String { root.appendingPathComponent("modem.tty").path }
+
+    func remove() {
+        try? FileManager.default.removeItem(at: root)
+    }
+}
+
+/// The demo's story: who is who, and what happens in which order.
+struct DemoScript {
+    static let gateway = "+15550001111"
+    static let phoneA = "+15550002001"
+    static let phoneB = "+15550002002"
+    static let car = "+15550003001"
+    static let van = "+15550003002"
+
+    let workspace: DemoWorkspace
+    let radioDelay: Duration
+    let receiveMode: ATModem.ModemConfiguration.ReceiveMode
+
+    func run() async throws {
+        let simulation = Simulation(configuration: SimulationConfiguration(
+            linkPath: workspace.linkPath,
+            modemNumber: Self.gateway,
+            radioDelay: radioDelay,
+            logLevel: .warning,
+            phones: [Self.phoneA, Self.phoneB],
+            trackers: [
+                VirtualTrackerConfiguration(number: Self.car, model: .tk103, password: "123456", authorised: [Self.gateway], position: TrackerPosition(latitude: 52.520008, longitude: 13.404954)),
+                VirtualTrackerConfiguration(number: Self.van, model: .gt06, password: "", authorised: [Self.gateway], position: TrackerPosition(latitude: 48.137154, longitude: 11.576124)),
+            ]
+        ))
+        do { try simulation.start() } catch {
+            throw CommandFailure(exitCode: .ioError, message: "simulator: \(error)")
+        }
+        defer { simulation.stop() }
+
+        let registry = try CLIError.reporting { try Registry.open(dataDirectory: workspace.dataDirectory, create: true) }
+        let customer = try CLIError.reporting {
+            try registry.addCustomer(NewCustomer(name: "Ada Example", address: "1 Demo Street, Springfield", email: "ada@example.org", phones: [Self.phoneA, Self.phoneB], adultAttested: true))
+        }
+        _ = try CLIError.reporting { try registry.addTracker(NewTracker(customerID: customer, number: Self.car, model: .tk103, password: "123456", label: "car")) }
+        _ = try CLIError.reporting { try registry.addTracker(NewTracker(customerID: customer, number: Self.van, model: .gt06, password: "000000", label: "van")) }
+
+        print("trackerd demo — simulator modem at \(workspace.linkPath), data in \(workspace.dataDirectory.path)")
+        print("customer #\(customer) with phones A \(Self.phoneA) and B \(Self.phoneB); trackers 'car' (tk103) \(Self.car) and 'van' (gt06) \(Self.van)")
+
+        var configuration = DaemonConfiguration(
+            devicePath: workspace.linkPath,
+            serial: SerialSettings(),
+            modem: ATModem.ModemConfiguration(receiveMode: receiveMode),
+            dataDirectory: workspace.dataDirectory,
+            ownNumber: Self.gateway,
+            relay: RelayConfiguration(ownNumber: Self.gateway)
+        )
+        configuration.logLevel = .warning
+        let daemon = try Daemon(configuration: configuration, registry: registry, logger: Logger(label: "trackerd"))
+        let daemonTask = Task { try await daemon.run(shutdownSignals: []) }
+        defer { daemonTask.cancel() }
+
+        var step = 0
+        func show(_ title: String) { step += 1; print("\n\(step). \(title)") }
+
+        show("The car's tracker sends an SOS report to the gateway.")
+        try simulation.raiseAlarm(tracker: Self.car, kind: "help me!")
+        try await expect(simulation, phone: Self.phoneA, count: 1)
+        try await expect(simulation, phone: Self.phoneB, count: 1)
+
+        show("Phone A texts \"LOCATE van\"; the gateway asks the van's tracker (WHERE#), which answers; the answer is relayed.")
+        try simulation.send(from: Self.phoneA, text: "LOCATE van")
+        try await expect(simulation, phone: Self.phoneA, count: 2)
+        try await expect(simulation, phone: Self.phoneB, count: 2)
+
+        show("Phone B texts \"STOP\".")
+        try simulation.send(from: Self.phoneB, text: "STOP")
+        try await expect(simulation, phone: Self.phoneB, count: 3)
+
+        show("The car's tracker reports again: only phone A gets it now.")
+        try simulation.moveTracker(Self.car, to: TrackerPosition(latitude: 52.516275, longitude: 13.377704))
+        try simulation.send(from: Self.car, text: "lat:52.516275\nlong:13.377704\nspeed:0.00\nT:26/11/23 09:30\nhttp://maps.google.com/maps?f=q&q=52.516275,13.377704&z=16")
+        try await expect(simulation, phone: Self.phoneA, count: 3)
+        try await Task.sleep(for: .milliseconds(300))
+        let lateB = simulation.inbox(of: Self.phoneB)?.count ?? 0
+        print("   phone B still has \(lateB) messages (it sent STOP)")
+
+        // Wait for the deletes that follow the last relay, then check that nothing is left.
+        var stored = simulation.storedMessages()
+        for _ in 0..<50 where !stored.isEmpty {
+            try await Task.sleep(for: .milliseconds(20))
+            stored = simulation.storedMessages()
+        }
+        let leftovers = try DemoScript.filesContaining(["52.520008", "48.137154", "52.516275", "help me!"], under: workspace.dataDirectory)
+        print("\nmodem storage now holds \(stored.count) messages; files in the data directory holding a reported coordinate: \(leftovers.count)")
+        guard stored.isEmpty, lateB == 3, leftovers.isEmpty else {
+            throw CommandFailure(exitCode: .software, message: "demo ended in an unexpected state")
+        }
+        print("demo finished")
+    }
+
+    /// Every file under `directory` whose bytes contain one of `needles` (invariant 1, checked).
+    static func filesContaining(_ needles: [String], under directory: URL) throws -> [String] {
+        var found: [String] = []
+        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil)
+        while let url = enumerator?.nextObject() as? URL {
+            guard let data = try? Data(contentsOf: url) else { continue }
+            if needles.contains(where: { data.range(of: Data($0.utf8)) != nil }) { found.append(url.lastPathComponent) }
+        }
+        return found
+    }
+
+    private func expect(_ simulation: Simulation, phone: String, count: Int) async throws {
+        guard let inbox = await simulation.waitForInbox(of: phone, count: count, timeout: .seconds(20)), inbox.count >= count else {
+            throw CommandFailure(exitCode: .software, message: "phone \(phone) did not receive message \(count) in time")
+        }
+        let message = inbox[count - 1]
+        let name = phone == Self.phoneA ? "A" : "B"
+        print("   phone \(name) received from \(message.from) (\(message.parts) part\(message.parts == 1 ? "" : "s")):")
+        for line in message.text.split(separator: "\n", omittingEmptySubsequences: false) {
+            print("     | \(line)")
+        }
+    }
+}
