@@ -69,7 +69,7 @@ let package = Package(
         ),
         .testTarget(name: "ATModemTests", dependencies: ["ATModem"]),
         .testTarget(name: "TrackerGatewayTests", dependencies: ["TrackerGateway"]),
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "ATModem"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "ATModem", "LineSocket"]),
         .testTarget(name: "trackerdTests", dependencies: ["ATModem", "Simulator", "LineSocket"]),
     ]
 )

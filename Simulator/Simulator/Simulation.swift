@@ -1,5 +1,6 @@
 import ATModem
 import Foundation
+import LineSocket
 import Logging
 
 /// What a simulation is built from: where the modem appears, who it is, how the network behaves.
@@ -87,26 +88,21 @@ public final class Simulation: Sendable {
         } catch {
             throw SimulationError(path: configuration.linkPath, operation: "start modem", detail: "\(error)")
         }
-        var socket: ControlSocket?
+        var socket: LineSocketServer?
         if let controlPath = configuration.controlPath {
             do {
-                socket = try ControlSocket(path: controlPath) { [weak self] line in
+                socket = try LineSocketServer(path: controlPath) { [weak self] line in
                     self?.handleControlLine(line) ?? ControlReply.failure("simulation stopped").jsonLine
                 }
             } catch {
                 modem.stop()
-                throw error
+                throw SimulationError(path: controlPath, operation: "open control socket", detail: error.detail)
             }
         }
-        let network = self.network
-        let scheduler = Task.detached {
-            while !Task.isCancelled {
-                let next = network.sendScheduledReports(at: .now)
-                // Wake at the next due report, and at least every second to see newly added trackers.
-                let wait = next.map { min(max($0 - .now, .milliseconds(1)), .seconds(1)) } ?? .seconds(1)
-                try? await Task.sleep(for: wait)
-            }
-        }
+        // On its own Dispatch queue, not the cooperative pool: a host whose pool threads block
+        // (a test doing blocking reads) must not stop the trackers' scheduled reports.
+        let scheduler = ReportScheduler(network: network)
+        scheduler.start()
         running.withLock {
             $0.control = socket
             $0.scheduler = scheduler
@@ -199,8 +195,8 @@ public final class Simulation: Sendable {
 /// What `start()` opened, for `stop()` to close.
 private struct RunningParts: Sendable {
     var started = false
-    var control: ControlSocket?
-    var scheduler: Task<Void, Never>?
+    var control: LineSocketServer?
+    var scheduler: ReportScheduler?
 }
 
 /// A value behind a lock, for the few mutable parts of otherwise immutable types.
@@ -214,5 +210,32 @@ final class LockedState<Value: Sendable>: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return try body(&value)
+    }
+}
+
+/// Sends the virtual trackers' scheduled reports when they fall due.
+final class ReportScheduler: Sendable {
+    private let network: VirtualNetwork
+    private let queue = DispatchQueue(label: "trackersim.reports")
+    private let cancelled = LockedState<Bool>(false)
+
+    init(network: VirtualNetwork) {
+        self.network = network
+    }
+
+    func start() {
+        queue.async { [self] in tick() }
+    }
+
+    func cancel() {
+        cancelled.withLock { $0 = true }
+    }
+
+    private func tick() {
+        guard !cancelled.withLock({ $0 }) else { return }
+        let next = network.sendScheduledReports(at: .now)
+        // Wake at the next due report, and at least every second to see newly added trackers.
+        let wait = next.map { min(max($0 - .now, .milliseconds(1)), .seconds(1)) } ?? .seconds(1)
+        queue.asyncAfter(deadline: .now() + wait.timeInterval) { [self] in tick() }
     }
 }

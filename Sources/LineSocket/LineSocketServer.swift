@@ -15,16 +15,35 @@ public final class LineSocketServer: @unchecked Sendable {
     /// The longest request line accepted; a longer one gets an error and the connection is closed.
     public static let maximumLineLength = 1 << 20
 
+    /// How a request line becomes a reply line.
+    private enum Handler: Sendable {
+        /// Called on the client's thread; for callers whose answer needs no task.
+        case direct(@Sendable (String) -> String)
+        /// Run as a task while the client's thread waits, for handlers that talk to actors.
+        case async(@Sendable (String) async -> String)
+    }
+
     public let path: String
-    private let handler: @Sendable (String) async -> String
+    private let handler: Handler
     // `lock` guards the three fields below; they are touched from the accept and client threads.
     private let lock = NSLock()
     private var listeningFD: Int32 = -1
     private var clientFDs: Set<Int32> = []
     private var stopped = false
 
+    /// Binds and listens at `path`; `handler` turns one request line into one reply line,
+    /// on the client's own thread.
+    public convenience init(path: String, handler: @escaping @Sendable (String) -> String) throws(LineSocketError) {
+        try self.init(path: path, handler: .direct(handler))
+    }
+
     /// Binds and listens at `path`; `handler` turns one request line into one reply line.
-    public init(path: String, handler: @escaping @Sendable (String) async -> String) throws(LineSocketError) {
+    /// Its task runs on the cooperative pool, so the process must keep a pool thread free.
+    public convenience init(path: String, asyncHandler: @escaping @Sendable (String) async -> String) throws(LineSocketError) {
+        try self.init(path: path, handler: .async(asyncHandler))
+    }
+
+    private init(path: String, handler: Handler) throws(LineSocketError) {
         self.path = path
         self.handler = handler
         let fd = try LineSocketAddress.withAddress(path) { address, length throws(LineSocketError) -> Int32 in
@@ -65,9 +84,12 @@ public final class LineSocketServer: @unchecked Sendable {
         let clients = clientFDs
         lock.unlock()
         // shutdown() wakes the threads blocked in accept()/read(); they close their own descriptors.
-        if listener >= 0 { shutdown(listener, Int32(SHUT_RDWR)) }
         for client in clients { shutdown(client, Int32(SHUT_RDWR)) }
-        unlink(path)
+        // Only a socket this server bound is removed: a failed init must not unlink what it refused to replace.
+        if listener >= 0 {
+            shutdown(listener, Int32(SHUT_RDWR))
+            unlink(path)
+        }
     }
 
     private func acceptLoop(_ listener: Int32) {
@@ -115,11 +137,15 @@ public final class LineSocketServer: @unchecked Sendable {
         }
     }
 
-    /// Runs the async handler from this client's own thread and waits for its reply.
+    /// Runs the handler for one line; an async one as a task this client's thread waits for.
     private func answer(_ line: String) -> String {
+        let handler: @Sendable (String) async -> String
+        switch self.handler {
+        case .direct(let direct): return direct(line)
+        case .async(let asynchronous): handler = asynchronous
+        }
         let reply = ReplyBox()
         let done = DispatchSemaphore(value: 0)
-        let handler = self.handler
         Task {
             reply.set(await handler(line))
             done.signal()
@@ -128,12 +154,16 @@ public final class LineSocketServer: @unchecked Sendable {
         return reply.value
     }
 
-    /// Removes a socket left behind by a killed process; refuses to remove anything else.
+    /// Removes a socket left behind by a killed process; refuses to remove anything else,
+    /// and refuses to take over a socket another live process still listens on.
     private static func removeStaleSocket(at path: String) throws(LineSocketError) {
         var status = stat()
         guard lstat(path, &status) == 0 else { return }
         guard (status.st_mode & S_IFMT) == S_IFSOCK else {
             throw LineSocketError(path: path, operation: "bind", detail: "a file that is not a socket is in the way")
+        }
+        if (try? LineSocketClient(path: path, timeout: .seconds(1))) != nil {
+            throw LineSocketError(path: path, operation: "bind", detail: "another process is listening there")
         }
         unlink(path)
     }

@@ -1,3 +1,4 @@
+import LineSocket
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -77,8 +78,8 @@ final class ControlClient {
     }
 
     /// Answers each line with its length, to see order and framing.
-    static func lengthSocket(in directory: String) throws -> ControlSocket {
-        try ControlSocket(path: directory + "/control.sock") { line in
+    static func lengthSocket(in directory: String) throws -> LineSocketServer {
+        try LineSocketServer(path: directory + "/control.sock") { line in
             JSONValue.object(["ok": true, "length": .number(Double(line.utf8.count))]).jsonLine
         }
     }
@@ -132,7 +133,7 @@ final class ControlClient {
 
         let regular = directory + "/regular"
         _ = FileManager.default.createFile(atPath: regular, contents: Data("keep".utf8))
-        #expect(throws: SimulationError.self) { try ControlSocket(path: regular) { $0 } }
+        #expect(throws: LineSocketError.self) { try LineSocketServer(path: regular) { $0 } }
         #expect(FileManager.default.contents(atPath: regular) == Data("keep".utf8))
     }
 
@@ -140,7 +141,7 @@ final class ControlClient {
         let directory = try Self.temporaryDirectory()
         let first = try Self.lengthSocket(in: directory)
         defer { first.stop() }
-        #expect(throws: SimulationError.self) { try Self.lengthSocket(in: directory) }
+        #expect(throws: LineSocketError.self) { try Self.lengthSocket(in: directory) }
         #expect(try ControlClient(path: first.path).request("z")?["ok"] == true)
     }
 
@@ -160,7 +161,7 @@ final class ControlClient {
         let socket = try Self.lengthSocket(in: directory)
         defer { socket.stop() }
         let client = try ControlClient(path: socket.path)
-        client.write(raw: String(repeating: "x", count: ControlSocket.maximumLineLength + 10))
+        client.write(raw: String(repeating: "x", count: LineSocketServer.maximumLineLength + 10))
         let reply = client.readLine().flatMap { JSONValue(parsing: $0) }
         #expect(reply?["ok"] == false)
         #expect(client.readLine() == nil)
@@ -170,6 +171,6 @@ final class ControlClient {
 
     @Test func pathTooLongForAUnixSocketIsRefused() throws {
         let path = "/tmp/" + String(repeating: "p", count: 200)
-        #expect(throws: SimulationError.self) { try ControlSocket(path: path) { $0 } }
+        #expect(throws: LineSocketError.self) { try LineSocketServer(path: path) { $0 } }
     }
 }

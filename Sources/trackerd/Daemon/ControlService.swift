@@ -15,9 +15,9 @@ struct ControlService: Service {
     let logger: Logger
 
     func run() async throws {
-        let server = try LineSocketServer(path: path) { line in
+        let server = try LineSocketServer(path: path, asyncHandler: { line in
             await handle(line)
-        }
+        })
         logger.debug("control socket listening")
         await withGracefulShutdownHandler {
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
