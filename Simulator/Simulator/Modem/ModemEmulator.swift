@@ -92,6 +92,9 @@ public struct ModemEmulator: Sendable {
     var noiseCounter = 0
     var storageFullFault = false
 
+    /// Whether to emit `.trace` actions; off spares building log text nobody reads.
+    public var isTracing = true
+
     var output: [UInt8] = []
     var actions: [Action] = []
 
