@@ -1,5 +1,6 @@
 import ATModem
 import Foundation
+import Logging
 import Testing
 @testable import Simulator
 
@@ -216,5 +217,34 @@ import Testing
         let client = try PtyClient(path: fixture.link)
         _ = try client.read(until: "SMS Ready\r\n")
         #expect(try client.command("AT") == "AT\r\r\nOK\r\n")
+    }
+}
+
+@Suite struct VirtualModemReconnectTests {
+    @Test func aClientLeavingChangesNothingForTheNext() throws {
+        let fixture = try ModemFixture()
+        do {
+            let first = try fixture.client()  // ATE0
+            _ = try first.command("AT+CNMI=2,1")
+        }
+        fixture.modem.deliver(Samples.deliver())
+        let second = try PtyClient(path: fixture.link)
+        // The +CMTI shown while nobody listened is still in the line, like in a real UART buffer.
+        #expect(try second.read(until: "\r\n+CMTI: \"SM\",1\r\n").hasSuffix("+CMTI: \"SM\",1\r\n"))
+        #expect(try second.command("AT") == "\r\nOK\r\n")  // echo is still off: the modem was not reset
+        #expect(fixture.modem.storedMessages().count == 1)
+    }
+
+    @Test func releasingTheModemClosesItsLink() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vmodem-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let link = directory.appendingPathComponent("modem").path
+        do {
+            let modem = VirtualModem(number: "+15550001111", pin: nil, logger: Logger(label: "test"))
+            try modem.start(link: link)
+            #expect(FileManager.default.fileExists(atPath: link))
+        }
+        #expect(!FileManager.default.fileExists(atPath: link))
     }
 }

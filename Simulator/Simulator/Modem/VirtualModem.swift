@@ -62,6 +62,10 @@ public final class VirtualModem: Sendable {
         self.logger = logger
     }
 
+    deinit {
+        stop()
+    }
+
     /// The network this modem submits to; held weakly.
     public func attach(network: any NetworkSide) {
         networkReference.withLock { $0.network = network }
