@@ -166,6 +166,11 @@ import Testing
         case .storageFull:
             #expect(fixture.modem.deliver(Samples.deliver()) == .refused(.storageFull))
             #expect(try client.command("AT+CPMS?").contains("\"SM\",30,30"))
+            let (hex, length) = Samples.submitHex(Samples.submit())
+            try client.send("AT+CMGW=\(length)")
+            _ = try client.read(until: "> ")
+            try client.write(hex + "\u{1A}")
+            #expect(try client.readResponse() == "\r\n+CMS ERROR: 322\r\n")
         default:
             Issue.record("fault not covered")
         }
