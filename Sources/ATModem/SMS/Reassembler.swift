@@ -17,6 +17,25 @@ public struct ReassembledMessage<Token: Sendable>: Sendable {
 
     /// The text, or nil for binary data.
     public var text: String? { body.text }
+
+    /// What identifies this message if the network delivers it again: same sender, same
+    /// part-1 timestamp, same concatenation reference (DESIGN "relayed once").
+    public var identity: MessageIdentity {
+        MessageIdentity(originator: originator, timestamp: timestamp, concatenationReference: concatenationReference)
+    }
+}
+
+/// Sender, service-centre timestamp and concatenation reference: equal for a redelivered message.
+public struct MessageIdentity: Hashable, Sendable {
+    public var originator: PhoneAddress
+    public var timestamp: ServiceCentreTimestamp
+    public var concatenationReference: Int?
+
+    public init(originator: PhoneAddress, timestamp: ServiceCentreTimestamp, concatenationReference: Int?) {
+        self.originator = originator
+        self.timestamp = timestamp
+        self.concatenationReference = concatenationReference
+    }
 }
 
 extension ReassembledMessage: Equatable where Token: Equatable {}

@@ -30,7 +30,10 @@ public struct ServiceCentreTimestamp: Hashable, Sendable {
 
     /// The local wall-clock time of `date` at the given offset (whole seconds).
     public init(date: Date, offsetQuarterHours: Int = 0) {
-        let local = Int(date.timeIntervalSince1970.rounded(.down)) + offsetQuarterHours * 900
+        // Clamped so a non-finite or absurd Date cannot trap the conversion to Int.
+        let seconds = date.timeIntervalSince1970
+        let bounded = seconds.isFinite ? min(max(seconds, -1e12), 1e12) : 0
+        let local = Int(bounded.rounded(.down)) + offsetQuarterHours * 900
         let days = local >= 0 ? local / 86400 : (local - 86399) / 86400
         let secondsOfDay = local - days * 86400
         let (y, m, d) = Self.civil(fromDays: days)
