@@ -259,3 +259,22 @@ import Testing
         #expect(harness.complete(.accepted) == "\r\n+CMGS: 1\r\n\r\nOK\r\n\r\n+CMTI: \"SM\",1\r\n")
     }
 }
+
+@Suite struct ModemEmulatorPDUEntryTests {
+    @Test func endlessPDUInputStaysBoundedAndIsRejected() {
+        var harness = EmulatorHarness()
+        _ = harness.send("AT+CMGS=20")
+        for _ in 0..<100 { _ = harness.write(Array(repeating: UInt8(ascii: "0"), count: 1000)) }
+        #expect(harness.modem.pduBuffer.count <= ModemEmulator.maximumPDUHexLength + 1)
+        #expect(harness.write([0x1A]) == "\r\n+CMS ERROR: 304\r\n")
+        #expect(harness.send("AT") == "\r\nOK\r\n")
+    }
+
+    @Test func overlongCommandLinesAreCutNotStored() {
+        var harness = EmulatorHarness()
+        let reply = harness.write(Array("AT+CGMI;".utf8) + Array(repeating: UInt8(ascii: "A"), count: 100_000) + [0x0D])
+        #expect(harness.modem.lineBuffer.isEmpty)
+        #expect(reply == "\r\nERROR\r\n")
+        #expect(harness.send("AT") == "\r\nOK\r\n")
+    }
+}

@@ -184,3 +184,19 @@ import Testing
         #expect(Self.output(chunkSize: chunkSize) == whole)
     }
 }
+
+@Suite struct ModemEmulatorUnknownCommandTests {
+    @Test(arguments: [
+        (0, false, "\r\nERROR\r\n"),
+        (1, false, "\r\n+CME ERROR: 4\r\n"),
+        (2, false, "\r\n+CME ERROR: operation not supported\r\n"),
+        (1, true, "\r\nERROR\r\n"),
+    ])
+    func answersUnknownCommandsPerCMEE(mode: Int, plain: Bool, expected: String) {
+        var harness = EmulatorHarness(ModemConfiguration(number: "+15550001111", plainErrorForUnknownCommands: plain))
+        _ = harness.send("AT+CMEE=\(mode)")
+        #expect(harness.send("AT^CURC=0") == expected)
+        #expect(harness.send("ATY") == expected)
+        #expect(harness.send("AT+CPIN=\"12") == "\r\nERROR\r\n")  // bad syntax is always plain ERROR
+    }
+}

@@ -1,5 +1,6 @@
 import ATModem
 import Foundation
+import Logging
 import Testing
 @testable import Simulator
 
@@ -13,9 +14,9 @@ import Testing
             ("ATE1", "OK"), ("AT+CMEE=1", "OK"), ("AT+CGMI", "OK"), ("AT+CGMM", "OK"), ("AT+CGMR", "OK"),
             ("AT+CGSN", "OK"), ("AT+CPIN?", "OK"), ("AT+CSCA?", "OK"), ("AT+CPMS=?", "OK"),
             ("AT+CPMS=\"SM\"", "OK"), ("AT+CMGF=0", "OK"), ("AT+CSCS=?", "OK"), ("AT+CNMI=?", "OK"),
-            ("AT^CURC=0", "ERROR"), ("AT+CLIP", "OK"), ("AT+CMGL=4", "OK"),
+            ("AT^CURC=0", "+CME ERROR: 4"), ("AT+CLIP", "OK"), ("AT+CMGL=4", "OK"),
             ("ATZ", "OK"), ("ATE0", "OK"), ("AT+CFUN?", "OK"), ("AT+CMEE=1", "OK"), ("AT+CPIN?", "OK"),
-            ("AT+CGMI", "OK"), ("AT+CLAC", "ERROR"), ("AT+WIND?", "ERROR"), ("AT+ZPAS?", "ERROR"),
+            ("AT+CGMI", "OK"), ("AT+CLAC", "+CME ERROR: 4"), ("AT+WIND?", "+CME ERROR: 4"), ("AT+ZPAS?", "+CME ERROR: 4"),
             ("AT+CVHU=0", "OK"), ("AT+COPS=3,0", "OK"), ("AT+CMGF=0", "OK"), ("AT+CSCA?", "OK"),
             ("AT+CSMP?", "OK"), ("AT+CSCS=?", "OK"), ("AT+CSCS=\"GSM\"", "OK"), ("AT+CNMI=2,1,0,2", "OK"),
             ("AT+CLIP=1", "OK"), ("AT+CRC=1", "OK"), ("AT+CVHU=0", "OK"), ("AT+CPMS=?", "OK"),
@@ -165,6 +166,11 @@ import Testing
         case .storageFull:
             #expect(fixture.modem.deliver(Samples.deliver()) == .refused(.storageFull))
             #expect(try client.command("AT+CPMS?").contains("\"SM\",30,30"))
+            let (hex, length) = Samples.submitHex(Samples.submit())
+            try client.send("AT+CMGW=\(length)")
+            _ = try client.read(until: "> ")
+            try client.write(hex + "\u{1A}")
+            #expect(try client.readResponse() == "\r\n+CMS ERROR: 322\r\n")
         default:
             Issue.record("fault not covered")
         }
@@ -216,5 +222,34 @@ import Testing
         let client = try PtyClient(path: fixture.link)
         _ = try client.read(until: "SMS Ready\r\n")
         #expect(try client.command("AT") == "AT\r\r\nOK\r\n")
+    }
+}
+
+@Suite struct VirtualModemReconnectTests {
+    @Test func aClientLeavingChangesNothingForTheNext() throws {
+        let fixture = try ModemFixture()
+        do {
+            let first = try fixture.client()  // ATE0
+            _ = try first.command("AT+CNMI=2,1")
+        }
+        fixture.modem.deliver(Samples.deliver())
+        let second = try PtyClient(path: fixture.link)
+        // The +CMTI shown while nobody listened is still in the line, like in a real UART buffer.
+        #expect(try second.read(until: "\r\n+CMTI: \"SM\",1\r\n").hasSuffix("+CMTI: \"SM\",1\r\n"))
+        #expect(try second.command("AT") == "\r\nOK\r\n")  // echo is still off: the modem was not reset
+        #expect(fixture.modem.storedMessages().count == 1)
+    }
+
+    @Test func releasingTheModemClosesItsLink() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("vmodem-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let link = directory.appendingPathComponent("modem").path
+        do {
+            let modem = VirtualModem(number: "+15550001111", pin: nil, logger: Logger(label: "test"))
+            try modem.start(link: link)
+            #expect(FileManager.default.fileExists(atPath: link))
+        }
+        #expect(!FileManager.default.fileExists(atPath: link))
     }
 }

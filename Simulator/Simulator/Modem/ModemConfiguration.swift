@@ -32,6 +32,9 @@ public struct ModemConfiguration: Sendable, Equatable {
     /// How many SMS commands after power-up get `+CMS ERROR: 314` (SIM busy) while the SIM
     /// is still loading its phonebook and SMS records, as many real modems answer for seconds.
     public var simBusyCommandsAfterPowerUp: Int
+    /// Unknown commands get plain `ERROR` even with `+CMEE=1` (Huawei, SIMCom) instead of
+    /// `+CME ERROR: 4` (what the `+CMEE` setting asks for).
+    public var plainErrorForUnknownCommands: Bool
 
     public init(
         number: String, pin: String? = nil, puk: String = "12345678",
@@ -42,7 +45,7 @@ public struct ModemConfiguration: Sendable, Equatable {
         operatorName: String = "trackersim", signalQuality: Int = 20,
         acknowledgementTimeout: Duration = .seconds(5), redeliveryDelay: Duration = .seconds(5),
         timeScale: Double = 1, bootURCs: [String] = ["RDY", "+CFUN: 1", "SMS Ready"],
-        simBusyCommandsAfterPowerUp: Int = 0
+        simBusyCommandsAfterPowerUp: Int = 0, plainErrorForUnknownCommands: Bool = false
     ) {
         precondition(firstIndex == 0 || firstIndex == 1, "storage indices start at 0 or 1")
         self.number = number
@@ -64,6 +67,7 @@ public struct ModemConfiguration: Sendable, Equatable {
         self.timeScale = timeScale
         self.bootURCs = bootURCs
         self.simBusyCommandsAfterPowerUp = simBusyCommandsAfterPowerUp
+        self.plainErrorForUnknownCommands = plainErrorForUnknownCommands
     }
 
     var scaledAcknowledgementTimeout: Duration { acknowledgementTimeout * timeScale }

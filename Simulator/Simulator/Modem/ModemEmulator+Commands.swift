@@ -46,7 +46,7 @@ extension ModemEmulator {
         case let name where name.hasPrefix("S"):
             if case .read = command.form { informationLine(name == "S3" ? "013" : name == "S4" ? "010" : "000") }
         default:
-            return .fail(.error)
+            return .fail(unknownCommand)
         }
         return .next
     }
@@ -87,8 +87,15 @@ extension ModemEmulator {
         case "+CVHU": return setting(command, range: 0...1, value: \.voiceHangupControl, test: "+CVHU: (0,1)")
         case "+CSCS": return characterSet(command)
         default:
-            return .fail(.error)
+            return .fail(unknownCommand)
         }
+    }
+
+    /// What a command the modem does not know gets: `ERROR`, or with `+CMEE` on
+    /// `+CME ERROR: 4` (operation not supported), unless configured to say plain `ERROR` always
+    /// as some firmwares do.
+    private var unknownCommand: FinalResult {
+        configuration.plainErrorForUnknownCommands ? .error : .cme(4)
     }
 
     /// Whether the modem is on the network: radio on and SIM unlocked.

@@ -20,6 +20,7 @@ extension ModemEmulator {
             // Firmware stuck: input is swallowed, nothing comes out, a command in flight never ends.
             isHung = true
             lineBuffer = []
+            pduBuffer = []
             mode = .command
             queuedInput = []
             heldURCs = []

@@ -315,7 +315,8 @@ extension ModemEmulator {
     }
 
     private mutating func prompt(for purpose: PDUPurpose) {
-        mode = .pduEntry(purpose, hex: [])
+        mode = .pduEntry(purpose)
+        pduBuffer = []
         emit(Array("\r\n> ".utf8))
     }
 

@@ -91,8 +91,9 @@ extension ModemEmulator {
         }
     }
 
-    mutating func trace(_ text: String) {
-        append(.trace(text))
+    mutating func trace(_ text: @autoclosure () -> String) {
+        guard isTracing else { return }
+        append(.trace(text()))
     }
 
     mutating func append(_ action: Action) {

@@ -45,7 +45,7 @@ public struct ModemEmulator: Sendable {
 
     enum InputMode: Sendable, Equatable {
         case command
-        case pduEntry(PDUPurpose, hex: [UInt8])
+        case pduEntry(PDUPurpose)
         case awaitingNetwork(ticket: Int, messageReference: UInt8)
     }
 
@@ -68,6 +68,10 @@ public struct ModemEmulator: Sendable {
 
     var mode: InputMode = .command
     var lineBuffer: [UInt8] = []
+    /// Set when a command line outgrew `maximumLineLength`; V.250 §5.2.1 answers it with ERROR.
+    var lineOverflowed = false
+    /// The hex digits typed after a `> ` prompt so far.
+    var pduBuffer: [UInt8] = []
     var lastLine: [UInt8] = []
     var queuedInput: [UInt8] = []
     var heldURCs: [[UInt8]] = []
@@ -91,6 +95,9 @@ public struct ModemEmulator: Sendable {
     var noisyResponsesLeft = 0
     var noiseCounter = 0
     var storageFullFault = false
+
+    /// Whether to emit `.trace` actions; off spares building log text nobody reads.
+    public var isTracing = true
 
     var output: [UInt8] = []
     var actions: [Action] = []
@@ -197,6 +204,8 @@ public struct ModemEmulator: Sendable {
         sim = configuration.pin == nil ? .ready : .pinRequired(attemptsLeft: 3)
         mode = .command
         lineBuffer = []
+        lineOverflowed = false
+        pduBuffer = []
         queuedInput = []
         heldURCs = []
         isOffline = false
@@ -212,8 +221,8 @@ public struct ModemEmulator: Sendable {
         case .awaitingNetwork:
             // The modem is busy on the radio; what the client types meanwhile waits.
             queuedInput.append(byte)
-        case .pduEntry(let purpose, var hex):
-            consumePDUByte(byte, purpose: purpose, hex: &hex)
+        case .pduEntry(let purpose):
+            consumePDUByte(byte, purpose: purpose)
         case .command:
             consumeCommandByte(byte)
         }
@@ -225,7 +234,13 @@ public struct ModemEmulator: Sendable {
             if settings.echo { emit([byte]) }
             let line = lineBuffer
             lineBuffer = []
-            executeLine(line)
+            if lineOverflowed {
+                lineOverflowed = false
+                trace("AT <line too long>")
+                finalResult(.error)
+            } else {
+                executeLine(line)
+            }
         case 0x0A where lineBuffer.isEmpty:
             return  // the LF of a CR LF line end
         case 0x08, 0x7F:
@@ -238,18 +253,25 @@ public struct ModemEmulator: Sendable {
             executeLine(lastLine)
         default:
             if settings.echo { emit([byte]) }
-            if lineBuffer.count < Self.maximumLineLength { lineBuffer.append(byte) }
+            if lineBuffer.count < Self.maximumLineLength {
+                lineBuffer.append(byte)
+            } else {
+                lineOverflowed = true
+            }
         }
     }
 
-    private mutating func consumePDUByte(_ byte: UInt8, purpose: PDUPurpose, hex: inout [UInt8]) {
+    private mutating func consumePDUByte(_ byte: UInt8, purpose: PDUPurpose) {
         switch byte {
         case 0x1A:
             mode = .command
+            let hex = pduBuffer
+            pduBuffer = []
             finishPDU(purpose, hex: hex)
         case 0x1B:
             // TS 27.005 §3.5.1: ESC aborts sending; the modem answers OK and sends nothing.
             mode = .command
+            pduBuffer = []
             trace("PDU entry cancelled")
             finalResult(.ok)
             resumeCommandMode()
@@ -257,8 +279,12 @@ public struct ModemEmulator: Sendable {
             if settings.echo { emit([byte]) }
         default:
             if settings.echo { emit([byte]) }
-            if hex.count < Self.maximumPDUHexLength { hex.append(byte) } else { hex.append(0) }
-            mode = .pduEntry(purpose, hex: hex)
+            // Past the longest possible PDU one invalid byte marks the overflow (→ +CMS ERROR: 304).
+            if pduBuffer.count < Self.maximumPDUHexLength {
+                pduBuffer.append(byte)
+            } else if pduBuffer.last != 0 {
+                pduBuffer.append(0)
+            }
         }
     }
 

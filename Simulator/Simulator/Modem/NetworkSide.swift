@@ -29,7 +29,8 @@ public enum SubmitOutcome: Sendable, Equatable {
 public enum DeliveryOutcome: Sendable, Equatable {
     /// Written to storage (`"SM"` or `"ME"`) at that index; `+CMTI` / `+CDSI` was shown if `+CNMI` asks.
     case stored(storage: String, index: Int)
-    /// Routed straight to the client (`+CMT` / `+CDS`), not stored.
+    /// Routed straight to the client (`+CMT` / `+CDS`), not stored. Also a status report while
+    /// `+CNMI` `<ds>` is 0: the modem routes it nowhere, and the network is done with it.
     case forwarded
     /// Not taken; the network should hold the message and retry.
     case refused(DeliveryRefusal)
@@ -61,7 +62,10 @@ public enum ModemFault: Sendable, Equatable {
     /// Storage reports full: writes get `+CMS ERROR: 322`, incoming SMS are refused
     /// (`DeliveryOutcome.refused(.storageFull)`) until `reset()` or the fault is cleared.
     case storageFull
-    /// The SIM asks for its PIN again (`+CPIN: SIM PIN`; SMS commands get `+CME ERROR: 11`).
+    /// The SIM asks for its PIN again (`+CPIN: SIM PIN`). TS 27.005 message commands
+    /// (+CPMS, +CMGL/R/D/S/W, +CSCA) then get `+CMS ERROR: 311`, TS 27.007 ones (+CIMI, +CNUM)
+    /// `+CME ERROR: 11`; incoming SMS are refused with `.simLocked`. The PIN is the configured
+    /// one, or "1234" when the modem was made without one.
     case pinLocked
 }
 

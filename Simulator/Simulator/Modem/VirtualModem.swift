@@ -53,11 +53,17 @@ public final class VirtualModem: Sendable {
     public init(configuration: ModemConfiguration, logger: Logger,
                 scheduler: any ModemScheduler = DispatchModemScheduler()) {
         self.configuration = configuration
-        self.state = Mutex(State(emulator: ModemEmulator(configuration: configuration)))
+        var emulator = ModemEmulator(configuration: configuration)
+        emulator.isTracing = logger.logLevel <= .debug
+        self.state = Mutex(State(emulator: emulator))
         self.scheduler = scheduler
         var logger = logger
         logger[metadataKey: "modem"] = "virtual"
         self.logger = logger
+    }
+
+    deinit {
+        stop()
     }
 
     /// The network this modem submits to; held weakly.
