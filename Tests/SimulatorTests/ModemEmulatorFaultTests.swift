@@ -4,7 +4,7 @@ import Testing
 
 /// The SIM PIN and every injected fault, as a client sees them.
 @Suite struct ModemEmulatorFaultTests {
-    static let locked = ModemConfiguration(number: "+15550001111", pin: "1234")
+    static let locked = VirtualModemConfiguration(number: "+15550001111", pin: "1234")
 
     @Test func asksForThePinBeforeSMSCommands() {
         var harness = EmulatorHarness(Self.locked)
@@ -141,7 +141,7 @@ import Testing
 
 @Suite struct ModemEmulatorPowerUpTests {
     @Test func lockedSIMSaysSoAtBootInsteadOfSMSReady() {
-        var harness = EmulatorHarness(ModemConfiguration(number: "+15550001111", pin: "1234"))
+        var harness = EmulatorHarness(VirtualModemConfiguration(number: "+15550001111", pin: "1234"))
         _ = harness.inject(.drop(reopenAfter: .zero))
         #expect(harness.collect(harness.modem.linkReopened()) == "\r\nRDY\r\n\r\n+CFUN: 1\r\n\r\n+CPIN: SIM PIN\r\n")
     }
@@ -163,7 +163,7 @@ import Testing
 
 @Suite struct ModemEmulatorSIMBusyTests {
     @Test func answersSIMBusyForTheFirstSMSCommandsAfterPowerUp() {
-        var harness = EmulatorHarness(ModemConfiguration(number: "+15550001111", simBusyCommandsAfterPowerUp: 2))
+        var harness = EmulatorHarness(VirtualModemConfiguration(number: "+15550001111", simBusyCommandsAfterPowerUp: 2))
         #expect(harness.send("AT+CPMS?") == "\r\n+CMS ERROR: 314\r\n")
         #expect(harness.send("AT+CMGL=4") == "\r\n+CMS ERROR: 314\r\n")
         #expect(harness.send("AT+CMGL=4") == "\r\nOK\r\n")

@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test func startsIndicesAtZeroWhenConfigured() {
-        var harness = EmulatorHarness(ModemConfiguration(number: "+15550001111", firstIndex: 0))
+        var harness = EmulatorHarness(VirtualModemConfiguration(number: "+15550001111", firstIndex: 0))
         _ = harness.send("AT+CNMI=2,1")
         #expect(harness.deliver(Samples.deliver()).1 == "\r\n+CMTI: \"SM\",0\r\n")
         #expect(harness.send("AT+CMGR=0").hasPrefix("\r\n+CMGR: 0,,"))
@@ -144,7 +144,7 @@ import Testing
     }
 
     @Test func refusesIncomingMessagesAndWritesWhenStorageIsFull() {
-        var harness = EmulatorHarness(ModemConfiguration(number: "+15550001111", smCapacity: 2))
+        var harness = EmulatorHarness(VirtualModemConfiguration(number: "+15550001111", smCapacity: 2))
         _ = harness.send("AT+CNMI=2,1")
         #expect(harness.deliver(Samples.deliver()).0 == .stored(storage: "SM", index: 1))
         #expect(harness.deliver(Samples.deliver()).0 == .stored(storage: "SM", index: 2))
@@ -194,7 +194,7 @@ import Testing
     }
 
     @Test func unacknowledgedCMTComesBackAfterTheNetworksDelay() throws {
-        let configuration = ModemConfiguration(number: "+15550001111", timeScale: 0.01)
+        let configuration = VirtualModemConfiguration(number: "+15550001111", timeScale: 0.01)
         var harness = EmulatorHarness(configuration)
         _ = harness.send("AT+CSMS=1;+CNMI=2,2,0,0,0")
         let (_, first) = harness.deliver(Samples.deliver())

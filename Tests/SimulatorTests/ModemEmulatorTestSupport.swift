@@ -8,7 +8,7 @@ struct EmulatorHarness {
     var timers: [(timer: ModemEmulator.ModemTimer, after: Duration)] = []
     var drops: [Duration] = []
 
-    init(_ configuration: ModemConfiguration = ModemConfiguration(number: "+15550001111"), echo: Bool = false) {
+    init(_ configuration: VirtualModemConfiguration = VirtualModemConfiguration(number: "+15550001111"), echo: Bool = false) {
         modem = ModemEmulator(configuration: configuration)
         if !echo { _ = send("ATE0") }
     }

@@ -193,7 +193,7 @@ import Testing
         (1, true, "\r\nERROR\r\n"),
     ])
     func answersUnknownCommandsPerCMEE(mode: Int, plain: Bool, expected: String) {
-        var harness = EmulatorHarness(ModemConfiguration(number: "+15550001111", plainErrorForUnknownCommands: plain))
+        var harness = EmulatorHarness(VirtualModemConfiguration(number: "+15550001111", plainErrorForUnknownCommands: plain))
         _ = harness.send("AT+CMEE=\(mode)")
         #expect(harness.send("AT^CURC=0") == expected)
         #expect(harness.send("ATY") == expected)

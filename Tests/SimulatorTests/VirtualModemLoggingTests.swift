@@ -37,7 +37,7 @@ final class LogStore: Sendable {
         defer { try? FileManager.default.removeItem(at: directory) }
         let link = directory.appendingPathComponent("modem").path
         let network = RecordingNetwork()
-        let modem = VirtualModem(configuration: ModemConfiguration(number: "+15550001111", pin: "8642"), logger: logger,
+        let modem = VirtualModem(configuration: VirtualModemConfiguration(number: "+15550001111", pin: "8642"), logger: logger,
                                  scheduler: ManualModemScheduler())
         modem.attach(network: network)
         try modem.start(link: link)

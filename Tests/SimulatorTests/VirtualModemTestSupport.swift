@@ -151,7 +151,7 @@ final class ModemFixture {
     let network: RecordingNetwork
     let modem: VirtualModem
 
-    init(_ configuration: ModemConfiguration = ModemConfiguration(number: "+15550001111"),
+    init(_ configuration: VirtualModemConfiguration = VirtualModemConfiguration(number: "+15550001111"),
          network: RecordingNetwork = RecordingNetwork()) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("vmodem-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

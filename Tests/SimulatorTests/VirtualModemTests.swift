@@ -114,7 +114,7 @@ import Testing
     }
 
     @Test func unlocksWithThePin() throws {
-        let fixture = try ModemFixture(ModemConfiguration(number: "+15550001111", pin: "2468"))
+        let fixture = try ModemFixture(VirtualModemConfiguration(number: "+15550001111", pin: "2468"))
         let client = try fixture.client()
         _ = try client.command("AT+CMEE=1")
         #expect(try client.command("AT+CPIN?") == "\r\n+CPIN: SIM PIN\r\n\r\nOK\r\n")

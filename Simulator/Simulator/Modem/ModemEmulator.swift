@@ -57,7 +57,7 @@ public struct ModemEmulator: Sendable {
         var sender: String
     }
 
-    let configuration: ModemConfiguration
+    let configuration: VirtualModemConfiguration
     var settings = ModemSettings()
     var sim: SIMState
     var pin: String
@@ -106,7 +106,7 @@ public struct ModemEmulator: Sendable {
     /// 2 × (12-octet SMSC + 176-octet TPDU) hex digits, with room for stray whitespace.
     static let maximumPDUHexLength = 400
 
-    public init(configuration: ModemConfiguration) {
+    public init(configuration: VirtualModemConfiguration) {
         self.configuration = configuration
         self.pin = configuration.pin ?? "1234"
         self.serviceCentre = configuration.serviceCentre

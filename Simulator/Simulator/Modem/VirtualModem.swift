@@ -32,7 +32,7 @@ public final class VirtualModem: Sendable {
         case drop(reopenAfter: Duration, generation: Int)
     }
 
-    public let configuration: ModemConfiguration
+    public let configuration: VirtualModemConfiguration
     private let state: Mutex<State>
     private let networkReference = Mutex<WeakNetwork>(WeakNetwork())
     private let writer = DispatchQueue(label: "trackersim.modem.writer")
@@ -46,11 +46,11 @@ public final class VirtualModem: Sendable {
     /// A modem with the given SIM number and PIN (`nil`: no PIN asked) and default identity.
     public convenience init(number: String, pin: String?, smCapacity: Int = 30, meCapacity: Int = 100, logger: Logger) {
         self.init(
-            configuration: ModemConfiguration(number: number, pin: pin, smCapacity: smCapacity, meCapacity: meCapacity),
+            configuration: VirtualModemConfiguration(number: number, pin: pin, smCapacity: smCapacity, meCapacity: meCapacity),
             logger: logger)
     }
 
-    public init(configuration: ModemConfiguration, logger: Logger,
+    public init(configuration: VirtualModemConfiguration, logger: Logger,
                 scheduler: any ModemScheduler = DispatchModemScheduler()) {
         self.configuration = configuration
         var emulator = ModemEmulator(configuration: configuration)

@@ -34,7 +34,7 @@ extension Trackerd {
 
         func validate() throws {
             guard radioDelayMs >= 0 else { throw ValidationError("--radio-delay-ms must not be negative") }
-            guard ATModem.ModemConfiguration.ReceiveMode(rawValue: receive) != nil else { throw ValidationError("--receive must be storage or direct") }
+            guard ModemConfiguration.ReceiveMode(rawValue: receive) != nil else { throw ValidationError("--receive must be storage or direct") }
         }
 
         func run() async throws {
@@ -49,7 +49,7 @@ extension Trackerd {
             let script = DemoScript(
                 workspace: workspace,
                 radioDelay: .milliseconds(radioDelayMs),
-                receiveMode: ATModem.ModemConfiguration.ReceiveMode(rawValue: receive) ?? .storage
+                receiveMode: ModemConfiguration.ReceiveMode(rawValue: receive) ?? .storage
             )
             try await script.run()
         }
@@ -87,7 +87,7 @@ struct DemoScript {
 
     let workspace: DemoWorkspace
     let radioDelay: Duration
-    let receiveMode: ATModem.ModemConfiguration.ReceiveMode
+    let receiveMode: ModemConfiguration.ReceiveMode
 
     func run() async throws {
         let simulation = Simulation(configuration: SimulationConfiguration(
@@ -119,7 +119,7 @@ struct DemoScript {
         var configuration = DaemonConfiguration(
             devicePath: workspace.linkPath,
             serial: SerialSettings(),
-            modem: ATModem.ModemConfiguration(receiveMode: receiveMode),
+            modem: ModemConfiguration(receiveMode: receiveMode),
             dataDirectory: workspace.dataDirectory,
             ownNumber: Self.gateway,
             relay: RelayConfiguration(ownNumber: Self.gateway)

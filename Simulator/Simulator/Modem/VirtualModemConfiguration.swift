@@ -1,5 +1,5 @@
 /// Who the virtual modem is and how slow it is, fixed at power-up.
-public struct ModemConfiguration: Sendable, Equatable {
+public struct VirtualModemConfiguration: Sendable, Equatable {
     /// The SIM's own number (MSISDN), E.164 with `+`; given to the network as the sender.
     public var number: String
     /// The SIM PIN; `nil` means the SIM has PIN checking off (`+CPIN: READY` at once).
