@@ -134,7 +134,11 @@ struct ModemService: Service {
             case .unsolicited:
                 continue
             case .closed(let error):
-                await report(error, while: "read")
+                if Task.isShuttingDownGracefully {
+                    logger.info("modem closed for shutdown")
+                } else {
+                    await report(error, while: "read")
+                }
             }
         }
     }
