@@ -12,13 +12,13 @@ import CSerialPort
 /// which many modems need raised before they answer. Reading and writing go through the
 /// port's own descriptor (`sp_get_port_handle`) with the same poll-and-wake code as
 /// `TermiosTransport`, so `close()` from another thread ends a blocked read at once.
-public final class SerialPortTransport: Transport {
+public final class SerialPortTransport: DescriptorTransport {
     public let path: String
     public let settings: SerialSettings
     /// How long one `write` may wait for the device to drain before it throws.
     public let writeTimeout: Duration
 
-    private let descriptor: PollingDescriptor
+    let descriptor: PollingDescriptor
 
     /// Opens and configures `path`.
     /// - Throws: `.notFound`, `.busy`, `.permissionDenied`, `.notATerminal` for a device
@@ -57,21 +57,6 @@ public final class SerialPortTransport: Transport {
         // From here the descriptor owns the port and releases it, also if its initialiser throws.
         descriptor = try PollingDescriptor(fd: fd, device: path) { _ in port.closeAndFree(opened: true) }
     }
-
-    public func write(_ bytes: [UInt8]) throws(TransportError) {
-        try descriptor.write(bytes, timeout: writeTimeout)
-    }
-
-    public func read(maxCount: Int, timeout: Duration) throws(TransportError) -> [UInt8] {
-        try descriptor.read(maxCount: maxCount, timeout: timeout)
-    }
-
-    public func close() {
-        descriptor.close()
-    }
-
-    /// Whether `close()` has run.
-    public var isClosed: Bool { descriptor.isClosed }
 
     private static func configure(
         _ port: OpaquePointer, device: String, settings: SerialSettings

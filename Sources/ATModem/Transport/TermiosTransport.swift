@@ -12,13 +12,13 @@ import CSerialPort
 /// no parity, 1 stop bit, `CLOCAL` (ignore modem-status lines for opening), `CREAD`, and
 /// optional RTS/CTS flow control (`CRTSCTS`). The descriptor is locked with `flock`, so a
 /// second trackerd on the same device fails with `.busy` instead of stealing half the bytes.
-public final class TermiosTransport: Transport {
+public final class TermiosTransport: DescriptorTransport {
     public let path: String
     public let settings: SerialSettings
     /// How long one `write` may wait for the device to drain before it throws.
     public let writeTimeout: Duration
 
-    private let descriptor: PollingDescriptor
+    let descriptor: PollingDescriptor
 
     /// Opens and configures `path`.
     /// - Throws: `.notFound`, `.permissionDenied`, `.busy`, `.notATerminal`,
@@ -44,21 +44,6 @@ public final class TermiosTransport: Transport {
         self.writeTimeout = writeTimeout
         descriptor = try PollingDescriptor(fd: fd, device: path) { fd in _ = Glibc.close(fd) }
     }
-
-    public func write(_ bytes: [UInt8]) throws(TransportError) {
-        try descriptor.write(bytes, timeout: writeTimeout)
-    }
-
-    public func read(maxCount: Int, timeout: Duration) throws(TransportError) -> [UInt8] {
-        try descriptor.read(maxCount: maxCount, timeout: timeout)
-    }
-
-    public func close() {
-        descriptor.close()
-    }
-
-    /// Whether `close()` has run.
-    public var isClosed: Bool { descriptor.isClosed }
 
     /// The baud rates termios can set, each with its `speed_t` constant.
     static func speed(forBaudRate rate: Int) -> speed_t? {
