@@ -92,12 +92,16 @@ extension Modem {
 
     /// Deletes one stored message (`+CMGD`).
     public func delete(index: Int) async throws(ModemError) {
+        // The caller is done with the message either way. After a failed delete it stays in
+        // storage, and the next sweep must hand it out again so that it can be deleted then.
+        defer { handedOut.remove(index) }
         try await execute("AT+CMGD=\(index)")
-        handedOut.remove(index)
     }
 
     /// Deletes several stored messages; stops at the first failure.
     public func delete(indices: [Int]) async throws(ModemError) {
+        // All released together, so a sweep after a failure sees every part of the message again.
+        defer { handedOut.subtract(indices) }
         for index in Set(indices).sorted() { try await delete(index: index) }
     }
 
