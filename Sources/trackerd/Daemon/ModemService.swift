@@ -153,6 +153,7 @@ struct ModemService: Service {
             if await modem.isResponsive() {
                 failures = 0
                 await refreshRadio(modem)
+                await sweepMissed(modem)
             } else {
                 failures += 1
                 logger.warning("modem did not answer the health probe", metadata: ["failures": "\(failures)"])
@@ -162,6 +163,17 @@ struct ModemService: Service {
                     return
                 }
             }
+        }
+    }
+
+    /// Relays what is in storage but was never handed out: a `+CMTI` lost to line noise or a
+    /// hang, a read or a delete the modem refused. One `+CMGL` per probe, no polling in between.
+    private func sweepMissed(_ modem: Modem<ContinuousClock>) async {
+        do {
+            let taken = try await modem.processStored()
+            if taken > 0 { logger.notice("storage sweep found messages", metadata: ["messages": "\(taken)"]) }
+        } catch {
+            logger.warning("storage sweep failed", metadata: ["error": "\(error)"])
         }
     }
 
