@@ -152,6 +152,13 @@ struct ModemService: Service {
             await status.update { $0.healthProbes += 1 }
             if await modem.isResponsive() {
                 failures = 0
+                guard await modem.isSIMReady() else {
+                    // Only start-up (re-)enters the PIN: re-open at once rather than fail every send.
+                    logger.warning("SIM asks for its PIN again; re-opening the modem")
+                    await status.update { $0.lastError = "SIM locked"; $0.lastErrorAt = Date() }
+                    await modem.close()
+                    return
+                }
                 await refreshRadio(modem)
                 await sweepMissed(modem)
             } else {
