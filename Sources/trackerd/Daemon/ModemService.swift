@@ -32,7 +32,10 @@ struct ModemService: Service {
                 if Task.isShuttingDownGracefully || Task.isCancelled { break }
                 if connectedCleanly { backoff = configuration.reopenBackoffFirst }
                 logger.notice("modem away; re-opening", metadata: ["inMilliseconds": "\(backoff.milliseconds)"])
-                try? await Task.sleep(for: backoff)
+                // Graceful shutdown does not cancel this task: without this, SIGTERM waited out
+                // the back-off (up to a minute) while the modem was away.
+                let pause = backoff
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
                 backoff = min(backoff * 2, configuration.reopenBackoffMaximum)
             }
         } onGracefulShutdown: {
