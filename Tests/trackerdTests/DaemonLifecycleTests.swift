@@ -54,6 +54,17 @@ struct DaemonLifecycleTests {
         #expect(await h.waitForEmptyStorage())
     }
 
+    @Test func sigtermWhileTheModemIsAwayEndsTheDaemonWithoutWaitingOutTheBackOff() async throws {
+        let h = try DaemonHarness()
+        defer { h.shutDown() }
+        let daemon = try await h.startDaemon()
+        h.simulation.inject(.drop(reopenAfter: .seconds(60)))
+        // From the fourth re-open on, the daemon backs off for 8 s before the next.
+        try #require(await poll { ((try? h.status())?["reopens"] as? Int ?? 0) >= 4 })
+        daemon.kill(signal: SIGTERM)
+        #expect(await daemon.waitForExit(timeout: .seconds(4)) == 0, "log:\n\(h.log.suffix(2000))")
+    }
+
     @Test func statusAnswersWithCountersAndNoPII() async throws {
         let h = try DaemonHarness()
         defer { h.shutDown() }

@@ -49,6 +49,9 @@ struct DaemonPrivacyTests {
         files = ByteScan.files(under: h.dataDirectory) + [h.logURL]
         let hits = ByteScan.hits(of: needles, in: files)
         #expect(hits.isEmpty, "found \(hits.prefix(5).map { "\($0.file): \($0.needle.prefix(40))" })")
+        // Nor a full number: the log masks them all.
+        let numbers = ByteScan.hits(of: PII.needles(), in: [h.logURL])
+        #expect(numbers.isEmpty, "log holds \(numbers.map(\.needle))")
         // The log was written at debug level, so a leaking line would have been there to find.
         #expect(h.log.contains("relayed"))
         #expect(h.simulation.storedMessages().isEmpty)
