@@ -228,6 +228,9 @@ enum RegistryTemplate {
     static let built: Result<URL, HarnessError> = {
         do {
             let root = try TemporaryDirectory.make(prefix: "tdt")
+            templateRoot = root.path
+            // Removed when the test process ends; every test only copies it.
+            atexit { templateRoot.map { _ = try? FileManager.default.removeItem(atPath: $0) } }
             let data = root.appendingPathComponent("d", isDirectory: true)
             try fill(data)
             return .success(data)
@@ -279,6 +282,10 @@ enum RegistryTemplate {
         }
     }
 }
+
+/// Where the template lives, for the clean-up at exit. Written once, inside the one-time
+/// initialisation of `RegistryTemplate.built`, before the exit handler that reads it exists.
+nonisolated(unsafe) private var templateRoot: String?
 
 enum TemporaryDirectory {
     /// A new private directory directly under /tmp (short paths for Unix sockets).
