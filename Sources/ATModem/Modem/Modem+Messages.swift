@@ -92,13 +92,33 @@ extension Modem {
 
     /// Deletes one stored message (`+CMGD`).
     public func delete(index: Int) async throws(ModemError) {
+        deleting.insert(index)
+        defer {
+            deleting.remove(index)
+            // The caller is done with the message either way. After a failed delete it stays in
+            // storage, and the next sweep must hand it out again so that it can be deleted then.
+            handedOut.remove(index)
+            // A `+CMTI` for this slot that overtook the end of the delete names the next message
+            // stored there: read it now that the old one is gone from the books too.
+            if indicatedWhileDeleting.remove(index) != nil {
+                Task { await self.fetchStored(index: index) }
+            }
+        }
         try await execute("AT+CMGD=\(index)")
-        handedOut.remove(index)
     }
 
     /// Deletes several stored messages; stops at the first failure.
     public func delete(indices: [Int]) async throws(ModemError) {
-        for index in Set(indices).sorted() { try await delete(index: index) }
+        let sorted = Set(indices).sorted()
+        for (position, index) in sorted.enumerated() {
+            do {
+                try await delete(index: index)
+            } catch {
+                // The rest stay in storage: released, so a sweep sees every part of the message again.
+                handedOut.subtract(sorted[position...])
+                throw error
+            }
+        }
     }
 
     /// Processes what is already stored: deliveries go through reassembly onto `incoming`,
@@ -181,6 +201,12 @@ extension Modem {
     }
 
     private func fetchStored(index: Int) async {
+        if handedOut.contains(index) && deleting.contains(index) {
+            // The modem freed the slot and stored a new message in it before the delete's `OK`
+            // was taken up here: not the message handed out, which dropping it would lose.
+            indicatedWhileDeleting.insert(index)
+            return
+        }
         guard !handedOut.contains(index), !buffered.contains(index), !reading.contains(index) else { return }
         reading.insert(index)
         defer { reading.remove(index) }

@@ -52,6 +52,13 @@ extension Modem {
         }
     }
 
+    /// Whether the SIM is unlocked (`+CPIN: READY`). A SIM that was reset (a brown-out, a loose
+    /// contact) asks for its PIN again and refuses every SMS command until start-up runs again.
+    /// TS 27.007 §8.3.
+    public func isSIMReady() async -> Bool {
+        (try? await simState()) == "READY"
+    }
+
     public func identity() async throws(ModemError) -> ModemIdentity {
         func value(_ command: String) async throws(ModemError) -> String {
             let response = try await execute(command)

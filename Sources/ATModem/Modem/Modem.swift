@@ -30,6 +30,9 @@ public actor Modem<C: Clock> where C.Duration == Duration {
     var reading: Set<Int> = []
     /// Storage indices of parts waiting in the reassembler.
     var buffered: Set<Int> = []
+    /// Storage indices with a `+CMGD` in flight, and those of them a `+CMTI` named meanwhile.
+    var deleting: Set<Int> = []
+    var indicatedWhileDeleting: Set<Int> = []
     var storageName: String = "SM"
 
     let incomingContinuation: AsyncStream<ReceivedSMS>.Continuation

@@ -19,13 +19,9 @@ struct ControlService: Service {
             await handle(line)
         })
         logger.debug("control socket listening")
-        await withGracefulShutdownHandler {
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                do { try await Task.sleep(for: .seconds(3600)) } catch { break }
-            }
-        } onGracefulShutdown: {
-            server.stop()
-        }
+        // Waits for the shutdown itself: a sleep loop only looked at the flag once an hour, so
+        // SIGTERM left the daemon running (graceful shutdown does not cancel the task).
+        try? await gracefulShutdown()
         server.stop()
     }
 

@@ -38,9 +38,11 @@ struct Daemon: Sendable {
         let control = ControlService(path: configuration.controlSocketPath, status: status, relay: relay, link: link, logger: logger)
         let group = ServiceGroup(
             configuration: .init(
+                // Named, because ServiceLifecycle otherwise logs each service's full description at
+                // debug level — the configuration with the gateway's own number and the SIM PIN.
                 services: [
-                    .init(service: control),
-                    .init(service: modemService, successTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: control, serviceName: "control"),
+                    .init(service: modemService, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "modem"),
                 ],
                 gracefulShutdownSignals: shutdownSignals,
                 logger: logger

@@ -32,7 +32,10 @@ struct ModemService: Service {
                 if Task.isShuttingDownGracefully || Task.isCancelled { break }
                 if connectedCleanly { backoff = configuration.reopenBackoffFirst }
                 logger.notice("modem away; re-opening", metadata: ["inMilliseconds": "\(backoff.milliseconds)"])
-                try? await Task.sleep(for: backoff)
+                // Graceful shutdown does not cancel this task: without this, SIGTERM waited out
+                // the back-off (up to a minute) while the modem was away.
+                let pause = backoff
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
                 backoff = min(backoff * 2, configuration.reopenBackoffMaximum)
             }
         } onGracefulShutdown: {
@@ -156,7 +159,15 @@ struct ModemService: Service {
             await status.update { $0.healthProbes += 1 }
             if await modem.isResponsive() {
                 failures = 0
+                guard await modem.isSIMReady() else {
+                    // Only start-up (re-)enters the PIN: re-open at once rather than fail every send.
+                    logger.warning("SIM asks for its PIN again; re-opening the modem")
+                    await status.update { $0.lastError = "SIM locked"; $0.lastErrorAt = Date() }
+                    await modem.close()
+                    return
+                }
                 await refreshRadio(modem)
+                await sweepMissed(modem)
             } else {
                 failures += 1
                 logger.warning("modem did not answer the health probe", metadata: ["failures": "\(failures)"])
@@ -166,6 +177,17 @@ struct ModemService: Service {
                     return
                 }
             }
+        }
+    }
+
+    /// Relays what is in storage but was never handed out: a `+CMTI` lost to line noise or a
+    /// hang, a read or a delete the modem refused. One `+CMGL` per probe, no polling in between.
+    private func sweepMissed(_ modem: Modem<ContinuousClock>) async {
+        do {
+            let taken = try await modem.processStored()
+            if taken > 0 { logger.notice("storage sweep found messages", metadata: ["messages": "\(taken)"]) }
+        } catch {
+            logger.warning("storage sweep failed", metadata: ["error": "\(error)"])
         }
     }
 
