@@ -101,9 +101,15 @@ final class AdminWorld: @unchecked Sendable {
 
     var daemonLog: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
+    /// SIGTERM, then SIGKILL if the daemon has not exited within ten seconds (its shutdown is
+    /// tested elsewhere; here it must only never outlive the test).
     func stopDaemon() {
         guard let daemon, daemon.isRunning else { return }
         kill(daemon.processIdentifier, SIGTERM)
+        for _ in 0..<200 where daemon.isRunning {
+            usleep(50_000)
+        }
+        if daemon.isRunning { kill(daemon.processIdentifier, SIGKILL) }
         daemon.waitUntilExit()
     }
 }
