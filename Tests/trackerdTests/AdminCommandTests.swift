@@ -125,6 +125,15 @@ import Testing
         #expect(!finding.stdout.contains("52.52"))
     }
 
+    @Test func privacyCheckFindsAFileOthersCanRead() throws {
+        let world = try Self.world()
+        let key = world.dataDirectory.appendingPathComponent("master.key").path
+        chmod(key, 0o644)
+        let result = try world.trackerd(["privacy-check"])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("file-mode: \(key): mode 0644"))
+    }
+
     @Test func commandsThatNeedTheModemSayTheDaemonIsNotRunning() throws {
         let world = try Self.world()
         let notice = world.root.appendingPathComponent("notice.txt")

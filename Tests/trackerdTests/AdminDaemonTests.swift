@@ -105,4 +105,24 @@ import Testing
         #expect(customers.count == 21)
         #expect(!world.daemonLog.contains(" error "), "\(world.daemonLog.suffix(2000))")
     }
+
+    @Test func theDaemonSweepsWhatRetentionSaysIsDue() async throws {
+        let world = try AdminWorld()
+        _ = try world.addCustomer(phone: Self.phoneA)
+        _ = try world.addCustomer(name: "Bob Quintana", email: "bob@example.net", phone: Self.phoneB)
+        _ = try world.ok(["config", "set", "retention.after-termination", "0"])
+        _ = try world.ok(["customer", "terminate", "1"])
+        _ = try world.ok(["customer", "terminate", "2"])
+        _ = try world.ok(["customer", "dispute", "open", "2", "--note", "chargeback"])
+        _ = try await world.startGateway(phones: [Self.phoneA, Self.phoneB], trackers: [])
+
+        var purged = false
+        for _ in 0..<200 where !purged {
+            purged = (try? world.ok(["audit", "--customer", "1"]))?.contains("customer.purge") == true
+            if !purged { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(purged, "\(world.daemonLog.suffix(2000))")
+        #expect(try world.trackerd(["customer", "export", "1"]).status == 66)
+        #expect(try world.trackerd(["customer", "export", "2"]).status == 0, "a customer on hold is kept")
+    }
 }
