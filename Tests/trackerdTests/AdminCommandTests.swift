@@ -125,6 +125,28 @@ import Testing
         #expect(!finding.stdout.contains("52.52"))
     }
 
+    @Test func provisioningATrackerWithoutAnAdminCommandIsRefusedBeforeTheDaemon() throws {
+        let world = try Self.world()
+        _ = try world.ok(["tracker", "add", "--customer", "1", "--number", "+15550003333", "--model", "generic", "--password", "x"])
+        let before = world.databaseBytes()
+        let result = try world.trackerd(["tracker", "provision", "2"])
+        #expect(result.status == 65)
+        #expect(result.stderr == "trackerd: tracker 2 is a generic, which has no admin-number command; set it on the device\n")
+        #expect(world.databaseBytes() == before)
+    }
+
+    @Test func theAuditLogHoldsNoPersonalData() throws {
+        let world = try Self.world()
+        _ = try world.ok(["customer", "update", "1", "--name", "Ada Lovelace"])
+        _ = try world.ok(["customer", "dispute", "open", "1", "--note", "disputed invoice 77"])
+        _ = try world.ok(["customer", "show", "1"])
+        let audit = try world.ok(["audit", "--json"]) + (try world.ok(["audit"]))
+        for secret in ["Ada", "Lovelace", "Kingsbury", "ada@example.org", "St James", "tok_ada", "4242", "invoice", "1701234567", "5199887766", "123456"] {
+            #expect(!audit.contains(secret), "\(secret)")
+        }
+        #expect(audit.contains("customer.dispute-hold"))
+    }
+
     @Test func privacyCheckFindsAFileOthersCanRead() throws {
         let world = try Self.world()
         let key = world.dataDirectory.appendingPathComponent("master.key").path
