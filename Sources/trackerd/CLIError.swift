@@ -16,6 +16,7 @@ enum CLIError {
         case .usage: return 64            // EX_USAGE
         case .invalidInput, .conflict, .corruptData: return 65  // EX_DATAERR
         case .unknownID, .notInitialised: return 66             // EX_NOINPUT
+        case .io(_, _, let code) where code == EACCES || code == EPERM: return 77  // EX_NOPERM
         case .io: return 74               // EX_IOERR
         case .insecurePermissions: return 77                    // EX_NOPERM
         }

@@ -110,6 +110,6 @@ final class SettableRegistryClock: @unchecked Sendable {
         #expect(try registry.customer(id: bernd).status == .terminated)
         #expect(try registry.customer(id: carla).status == .active)
         // Only the erase just recorded is younger than 30 days.
-        #expect(try registry.auditEntries().map(\.action) == [.customerErase])
+        #expect(try registry.auditEntries().map(\.action) == [.customerPurge])
     }
 }

@@ -24,10 +24,21 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case disputeRelease = "customer.dispute-release"
     case ownNumberSet = "gateway.own-number-set"
     case defaultCallingCodeSet = "settings.default-calling-code-set"
+    case customerShow = "customer.show"
+    case customerExport = "customer.export"
+    case customerUpdate = "customer.update"
+    /// Erased by the retention sweep, not by the operator.
+    case customerPurge = "customer.purge"
+    case phoneRemove = "phone.remove"
+    case trackerRemove = "tracker.remove"
+    case trackerProvision = "tracker.provision"
+    case amendmentNotice = "notice.amendment"
+    case breachNotice = "notice.breach"
+    case settingSet = "settings.set"
 }
 
 /// One audit row.
-public struct AuditEntry: Sendable, Equatable {
+public struct AuditEntry: Sendable, Equatable, Codable {
     public var id: Int64?
     public var at: Date
     /// The OS user who ran the command (or the daemon's user).
@@ -56,8 +67,18 @@ public enum AuditLog {
             arguments: [Int64(entry.at.timeIntervalSince1970.rounded(.down)), entry.actor, entry.action.rawValue, entry.customerID, entry.subjectID])
     }
 
-    static func entries(in db: Database) throws -> [AuditEntry] {
-        try Row.fetchAll(db, sql: "SELECT id, at, actor, action, customer_id, subject_id FROM audit ORDER BY id").map { row in
+    static func entries(in db: Database, since: Date? = nil, customerID: Int64? = nil) throws -> [AuditEntry] {
+        var sql = "SELECT id, at, actor, action, customer_id, subject_id FROM audit WHERE 1"
+        var arguments: StatementArguments = []
+        if let since {
+            sql += " AND at >= ?"
+            arguments += [Int64(since.timeIntervalSince1970.rounded(.down))]
+        }
+        if let customerID {
+            sql += " AND customer_id = ?"
+            arguments += [customerID]
+        }
+        return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments).map { row in
             guard let action = AuditAction(rawValue: row["action"]) else {
                 throw GatewayError.corruptData(path: "audit.action", reason: "unknown audit action")
             }

@@ -109,6 +109,51 @@ enum RegistrySchema {
                 CREATE INDEX audit_by_time ON audit(at);
                 """)
         }
+        migrator.registerMigration("v2: retention settings, administration audit actions, notices") { db in
+            // SQLite cannot change a CHECK in place: settings and audit are rebuilt with wider lists.
+            try db.execute(sql: """
+                CREATE TABLE settings_v2 (
+                    key TEXT PRIMARY KEY NOT NULL CHECK (key IN ('gateway.own-number', 'numbers.default-calling-code', 'vault.key-check', 'vault.shred-count',
+                                                             'retention.after-termination', 'retention.audit', 'retention.sweep-interval')),
+                    value BLOB NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO settings_v2 (key, value) SELECT key, value FROM settings;
+                DROP TABLE settings;
+                ALTER TABLE settings_v2 RENAME TO settings;
+
+                CREATE TABLE audit_v2 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at INTEGER NOT NULL,
+                    actor TEXT NOT NULL CHECK (length(actor) BETWEEN 1 AND 64),
+                    action TEXT NOT NULL CHECK (action IN (
+                        'customer.add', 'phone.add', 'tracker.add',
+                        'phone.consent-withdrawn', 'phone.consent-given',
+                        'customer.terminate', 'customer.erase',
+                        'customer.dispute-hold', 'customer.dispute-release',
+                        'gateway.own-number-set', 'settings.default-calling-code-set',
+                        'customer.show', 'customer.export', 'customer.update', 'customer.purge',
+                        'phone.remove', 'tracker.remove', 'tracker.provision',
+                        'notice.amendment', 'notice.breach', 'settings.set')),
+                    customer_id INTEGER,
+                    subject_id INTEGER
+                );
+                INSERT INTO audit_v2 (id, at, actor, action, customer_id, subject_id) SELECT id, at, actor, action, customer_id, subject_id FROM audit;
+                DROP TABLE audit;
+                ALTER TABLE audit_v2 RENAME TO audit;
+                CREATE INDEX audit_by_time ON audit(at);
+                CREATE INDEX audit_by_customer ON audit(customer_id);
+
+                -- Notices sent to a customer (privacy-policy amendments, breaches): dates and a
+                -- version tag, never the text. A termination within 30 days of an amendment notice
+                -- is marked, so no fee is charged for it.
+                ALTER TABLE customers ADD COLUMN amendment_version TEXT CHECK (amendment_version IS NULL OR length(amendment_version) BETWEEN 1 AND 32);
+                ALTER TABLE customers ADD COLUMN amendment_notified_at INTEGER;
+                ALTER TABLE customers ADD COLUMN breach_notified_at INTEGER;
+                -- The operator's note on an open or closed dispute, sealed like every PII field.
+                ALTER TABLE customers ADD COLUMN dispute_note_sealed BLOB;
+                ALTER TABLE customers ADD COLUMN terminated_under_amendment INTEGER NOT NULL DEFAULT 0 CHECK (terminated_under_amendment IN (0, 1));
+                """)
+        }
         return migrator
     }
 }

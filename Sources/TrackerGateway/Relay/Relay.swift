@@ -65,6 +65,8 @@ public actor Relay<C: Clock> where C.Duration == Duration {
     var retryTasks: [UInt64: Task<Void, Never>] = [:]
     var lastMessageID: UInt64 = 0
     var isShutDown = false
+    /// Trackers being provisioned, whose admin acknowledgement is captured (Relay+Provisioning).
+    var adminAcknowledgementWaiters: [Int64: AdminAcknowledgementWaiter] = [:]
 
     /// - Parameter randomNumbers: the source of retry jitter (`RetryPolicy.jitter`).
     public init(
@@ -172,6 +174,7 @@ public actor Relay<C: Clock> where C.Duration == Duration {
     // MARK: - Tracker → phones
 
     func relayTrackerMessage(_ message: IncomingMessage, from tracker: TrackerRoute, identity: MessageIdentity, receivedAt: C.Instant, log: Logger) async {
+        if await captureAdminAcknowledgement(message, from: tracker, identity: identity, log: log) { return }
         guard trackerLimiter.allow(tracker.trackerID, now: clock.now) else {
             currentCounters.rateLimited += 1
             log.notice("tracker over its rate limit; deleting, not relayed")

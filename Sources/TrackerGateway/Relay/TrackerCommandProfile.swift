@@ -59,8 +59,14 @@ public struct TrackerCommandProfile: Sendable, Equatable {
     /// Whether a tracker's SMS acknowledges the admin command.
     public func isAdminAcknowledgement(_ text: String) -> Bool {
         guard let expected = adminAcknowledgement?.lowercased() else { return false }
-        let trimmed = text.drop(while: { $0.isWhitespace || $0.isNewline })
-        return trimmed.lowercased().hasPrefix(expected)
+        let trimmed = text.drop(while: { $0.isWhitespace || $0.isNewline }).lowercased()
+        return trimmed.hasPrefix(expected) || Self.otherAcknowledgements(for: model).contains { trimmed.hasPrefix($0) }
+    }
+
+    /// Other firmware spells the same acknowledgement differently: GT06N answers `CENTER,A,…#`
+    /// with `SET CENTER TEL OK. TEL Number is …`.
+    static func otherAcknowledgements(for model: TrackerModel) -> [String] {
+        model == .gt06 ? ["set center tel ok", "set center ok"] : []
     }
 
     private func fill(_ template: String, password: String, number: String) -> String {

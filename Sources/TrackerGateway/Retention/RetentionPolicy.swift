@@ -60,4 +60,14 @@ public struct RetentionPolicy: Sendable, Equatable {
     public func auditCutoff(now: Date) -> Date {
         now.addingTimeInterval(-auditRetention)
     }
+
+    /// How long after a privacy-policy amendment notice a customer may leave without a fee.
+    public static let amendmentNoticeWindow: TimeInterval = 30 * 86_400
+
+    /// Whether a termination at `terminatedAt` falls within the window of the notice at `noticeAt`.
+    public static func terminatesUnderAmendment(noticeAt: Date?, terminatedAt: Date) -> Bool {
+        guard let noticeAt else { return false }
+        let elapsed = terminatedAt.timeIntervalSince(noticeAt)
+        return elapsed >= 0 && elapsed <= amendmentNoticeWindow
+    }
 }

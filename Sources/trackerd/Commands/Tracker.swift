@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import TrackerGateway
 
 extension TrackerModel: ExpressibleByArgument {}
@@ -8,14 +9,22 @@ extension Trackerd {
     struct Tracker: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Manage GPS trackers.",
-            subcommands: [Add.self])
+            subcommands: [Add.self, Remove.self, List.self, Provision.self])
     }
 }
 
 extension Trackerd.Tracker {
     /// `trackerd tracker add` — adds a tracker to an active customer; prints the id.
     struct Add: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Add a tracker to a customer and print its id.")
+        static let configuration = CommandConfiguration(
+            abstract: "Add a tracker to a customer and print its id.",
+            discussion: """
+            Models: tk103, xexun, gt06, teltonika, generic. The password is the tracker's own \
+            command password (teltonika: "<login> <password>"). Then run `tracker provision`.
+
+            Examples:
+              trackerd tracker add --customer 12 --number "+49 151 99887766" --model tk103 --password 123456 --label van
+            """)
 
         @OptionGroup var data: DataDirectoryOptions
         @OptionGroup var numbers: NumberOptions
@@ -27,14 +36,108 @@ extension Trackerd.Tracker {
         @Option(help: "A one-word name the customer uses with LOCATE.") var label: String?
 
         func run() throws {
-            try CLIError.reporting {
-                let form = NewTracker(customerID: customerID, number: number, model: model, password: password, label: label)
-                let callingCode = try numbers.callingCode()
-                let registry = try data.openRegistry()
-                let id = try registry.addTracker(form, defaultCallingCode: callingCode)
-                try registry.close()
-                print(id)
+            let form = NewTracker(customerID: customerID, number: number, model: model, password: password, label: label)
+            let id = try data.withRegistry { registry in
+                try registry.addTracker(form, defaultCallingCode: try numbers.callingCode())
             }
+            print(id)
+        }
+    }
+
+    /// `trackerd tracker remove ID` — removes a tracker and frees its number.
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a tracker; its messages are then deleted unread as from a stranger.",
+            discussion: """
+            Examples:
+              trackerd tracker remove 7
+            """)
+
+        @OptionGroup var data: DataDirectoryOptions
+        @Argument(help: ArgumentHelp("The tracker's id.", valueName: "id")) var id: Int64
+
+        func run() throws {
+            try data.withRegistry { registry in try registry.removeTracker(id: id) }
+            print("tracker \(id) removed")
+        }
+    }
+
+    /// `trackerd tracker list` — trackers with masked numbers.
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List trackers (numbers masked).",
+            discussion: """
+            Examples:
+              trackerd tracker list
+              trackerd tracker list --customer 12 --json
+            """)
+
+        @OptionGroup var data: DataDirectoryOptions
+        @OptionGroup var output: OutputOptions
+        @Option(name: .customLong("customer"), help: ArgumentHelp("Only this customer's trackers.", valueName: "id")) var customerID: Int64?
+
+        struct Row: Codable {
+            var id: Int64
+            var customer: Int64
+            var number: String
+            var model: TrackerModel
+            var label: String?
+        }
+
+        func run() throws {
+            let rows = try data.withRegistry { registry in
+                try registry.trackers(customerID: customerID).map {
+                    Row(id: $0.id, customer: $0.customerID, number: NumberMask.mask($0.number), model: $0.model, label: $0.label)
+                }
+            }
+            if output.json {
+                print(try JSONOutput.string(rows))
+                return
+            }
+            for row in rows {
+                print("\(row.id)\tcustomer \(row.customer)\t\(row.number)\t\(row.model.rawValue)" + (row.label.map { "\t\($0)" } ?? ""))
+            }
+        }
+    }
+
+    /// `trackerd tracker provision ID` — makes the gateway's number the tracker's admin number.
+    struct Provision: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send the tracker its model's admin-number command through the running daemon.",
+            discussion: """
+            The daemon sends the command that makes the gateway's own number the tracker's admin \
+            / centre number (tk103, xexun: admin<password> <number>; gt06: CENTER,A,<number>#; \
+            teltonika: setparam 4000:<number>) and waits for the tracker's acknowledgement, which \
+            it keeps from the customer's phones. Exit 0 acknowledged, 1 no acknowledgement in time, \
+            65 a model without an admin command (generic), 66 unknown tracker, 69 daemon not running.
+
+            Examples:
+              trackerd tracker provision 7
+              trackerd tracker provision 7 --timeout 300
+            """)
+
+        @OptionGroup var data: DataDirectoryOptions
+        @Argument(help: ArgumentHelp("The tracker's id.", valueName: "id")) var id: Int64
+        @Option(help: ArgumentHelp("Seconds to wait for the acknowledgement.", valueName: "seconds")) var timeout: Int = 120
+
+        func validate() throws {
+            guard (1...3_600).contains(timeout) else { throw ValidationError("--timeout must be 1 to 3600 seconds") }
+        }
+
+        func run() throws {
+            let route = try data.withRegistry { registry in try registry.trackerRoute(id: id) }
+            let profile = TrackerCommandProfile.standard(for: route.model)
+            guard let expected = profile.adminAcknowledgement, profile.adminTemplate != nil else {
+                throw CommandFailure(exitCode: .dataError, message: "tracker \(id) is a \(route.model.rawValue), which has no admin-number command; set it on the device")
+            }
+            let client = DaemonClient(dataDirectory: data.resolvedDataDirectory())
+            let reply = try client.request(["op": "provision", "tracker": id, "timeout": timeout], timeout: .seconds(timeout + 30))
+            let acknowledged = reply["acknowledged"] as? Bool == true
+            try data.withRegistry { registry in try registry.recordProvision(trackerID: id, customerID: route.customerID) }
+            guard acknowledged else {
+                throw CommandFailure(exitCode: .findings, message: "tracker \(id) sent the admin command but no acknowledgement came within \(timeout) s")
+            }
+            print("tracker \(id) acknowledged: \(expected)")
         }
     }
 }

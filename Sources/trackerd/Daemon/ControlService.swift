@@ -13,6 +13,8 @@ struct ControlService: Service {
     let relay: Relay<ContinuousClock>
     let link: ModemLink
     let logger: Logger
+    /// Answers `{"op":"provision","tracker":ID,"timeout":SECONDS}` (ControlService+Provision).
+    var provisioner: Provisioner? = nil
 
     func run() async throws {
         let server = try LineSocketServer(path: path, asyncHandler: { line in
@@ -47,12 +49,14 @@ struct ControlService: Service {
             } catch {
                 return Self.error("send failed: \(error)")
             }
+        case "provision":
+            return await provision(request)
         default:
             return Self.error("unknown op")
         }
     }
 
-    private static func error(_ message: String) -> String {
+    static func error(_ message: String) -> String {
         let escaped = message.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
         return "{\"ok\":false,\"error\":\"\(escaped)\"}"
     }

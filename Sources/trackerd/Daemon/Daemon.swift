@@ -35,13 +35,15 @@ struct Daemon: Sendable {
     /// Runs until SIGTERM/SIGINT (or `signals` empty and the task is cancelled).
     func run(shutdownSignals: [UnixSignal] = [.sigterm, .sigint]) async throws {
         let modemService = ModemService(configuration: configuration, link: link, relay: relay, status: status, logger: logger)
-        let control = ControlService(path: configuration.controlSocketPath, status: status, relay: relay, link: link, logger: logger)
+        let provisioner = Provisioner(registry: registry, relay: relay, link: link, ownNumber: configuration.ownNumber, logger: logger)
+        let control = ControlService(path: configuration.controlSocketPath, status: status, relay: relay, link: link, logger: logger, provisioner: provisioner)
         let group = ServiceGroup(
             configuration: .init(
                 // Named, because ServiceLifecycle otherwise logs each service's full description at
                 // debug level — the configuration with the gateway's own number and the SIM PIN.
                 services: [
                     .init(service: control, serviceName: "control"),
+                    .init(service: RetentionService(registry: registry, logger: logger), serviceName: "retention"),
                     .init(service: modemService, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "modem"),
                 ],
                 gracefulShutdownSignals: shutdownSignals,

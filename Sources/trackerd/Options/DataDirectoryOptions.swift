@@ -34,3 +34,20 @@ struct NumberOptions: ParsableArguments {
         try defaultRegion.map { try CallingCode(parsing: $0) }
     }
 }
+
+extension DataDirectoryOptions {
+    /// Opens the registry, runs `body`, closes it; a ``GatewayError`` becomes one stderr line and its exit code.
+    func withRegistry<T>(_ body: (Registry) throws -> T) throws -> T {
+        try CLIError.reporting {
+            let registry = try openRegistry()
+            defer { try? registry.close() }
+            return try body(registry)
+        }
+    }
+}
+
+/// `--json`: print a JSON document instead of the table.
+struct OutputOptions: ParsableArguments {
+    @Flag(help: "Print JSON instead of a table.")
+    var json = false
+}

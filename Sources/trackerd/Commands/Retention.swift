@@ -1,0 +1,46 @@
+import ArgumentParser
+import TrackerGateway
+
+extension Trackerd {
+    /// `trackerd retention sweep [--dry-run]` — purge what retention says is due.
+    struct Retention: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Apply the retention policy.",
+            subcommands: [Sweep.self])
+
+        struct Sweep: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Purge terminated customers past retention and old audit entries, now.",
+                discussion: """
+                A terminated customer is purged (crypto-shredded) once retention.after-termination \
+                has passed since termination, unless a dispute is open; audit entries older than \
+                retention.audit are deleted. The daemon does the same every retention.sweep-interval. \
+                Configure with `trackerd config set` (defaults 30d, 90d, 1h). Each purge is one \
+                audit entry.
+
+                Examples:
+                  trackerd retention sweep --dry-run
+                  trackerd retention sweep --json
+                """)
+
+            @OptionGroup var data: DataDirectoryOptions
+            @OptionGroup var output: OutputOptions
+            @Flag(name: .customLong("dry-run"), help: "List what would be purged; change nothing.") var dryRun = false
+
+            func run() throws {
+                let report = try data.withRegistry { registry in
+                    let policy = try registry.retentionSettings().policy
+                    return dryRun ? try registry.sweepPlan(policy: policy) : try registry.runSweep(policy: policy)
+                }
+                if output.json {
+                    print(try JSONOutput.string(report))
+                    return
+                }
+                let verb = dryRun ? "would purge" : "purged"
+                let ids = report.customerIDs.map(String.init).joined(separator: ", ")
+                print("\(verb) \(report.customerIDs.count) customer(s)" + (ids.isEmpty ? "" : ": \(ids)"))
+                print("\(verb) \(report.auditEntries) audit entr\(report.auditEntries == 1 ? "y" : "ies")")
+            }
+        }
+    }
+}
