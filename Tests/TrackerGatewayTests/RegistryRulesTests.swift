@@ -120,13 +120,35 @@ import Testing
     }
 
     @Test(arguments: [
-        (NewTracker(customerID: 1, number: "+4915100000001", model: .gt06, password: ""), GatewayError.invalidInput(field: "--password", reason: "is empty")),
-        (NewTracker(customerID: 1, number: "+4915100000001", model: .gt06, password: "12 34"), .invalidInput(field: "--password", reason: "must be 1 to 32 printable ASCII characters without spaces")),
+        (NewTracker(customerID: 1, number: "+4915100000001", model: .tk103, password: ""), GatewayError.invalidInput(field: "--password", reason: "is empty; tk103 trackers obey only commands with their password")),
+        (NewTracker(customerID: 1, number: "+4915100000001", model: .xexun, password: "  "), GatewayError.invalidInput(field: "--password", reason: "is empty; xexun trackers obey only commands with their password")),
+        (NewTracker(customerID: 1, number: "+4915100000001", model: .gt06, password: "12 34"), .invalidInput(field: "--password", reason: "must be at most 32 printable ASCII characters, no spaces")),
+        (NewTracker(customerID: 1, number: "+4915100000001", model: .teltonika, password: "a b c"), .invalidInput(field: "--password", reason: "must be at most 32 printable ASCII characters, \"<login> <password>\" or a password alone")),
         (NewTracker(customerID: 1, number: "+4915100000001", model: .gt06, password: "1234", label: "blue van"), .invalidInput(field: "--label", reason: "must be one word (it is what the customer texts after LOCATE)")),
         (NewTracker(customerID: 1, number: "garbage", model: .gt06, password: "1234"), .invalidInput(field: "--number", reason: "number may contain only digits, a leading + or 00, spaces, dashes, dots and brackets")),
     ])
     func invalidTrackerIsRefusedWithoutWriting(form: NewTracker, expected: GatewayError) throws {
         try expectRefusal(expected) { _ = try $0.addTracker(form) }
+    }
+
+    @Test(arguments: [
+        (TrackerModel.gt06, ""),
+        (.generic, ""),
+        (.teltonika, ""),
+        (.teltonika, "fleet s3cret"),
+    ])
+    func passwordsTheModelNeedsNotAreAccepted(model: TrackerModel, password: String) throws {
+        let directory = TemporaryDirectory()
+        let registry = try Fixtures.openNew(in: directory)
+        let customer = try registry.addCustomer(Fixtures.anna())
+        let id = try registry.addTracker(NewTracker(customerID: customer, number: "+4915100000009", model: model, password: password))
+        guard case .tracker(let route) = try registry.roleNow(of: "+4915100000009") else {
+            Issue.record("tracker \(id) not found by its number")
+            return
+        }
+        #expect(route.password == password)
+        #expect(route.model == model)
+        try registry.close()
     }
 }
 

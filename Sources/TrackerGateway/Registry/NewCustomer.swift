@@ -101,13 +101,19 @@ public struct NewTracker: Sendable {
     public func validated(defaultCallingCode: CallingCode?) throws -> Validated {
         let number = try PhoneNumber(parsing: number, field: "--number", defaultCallingCode: defaultCallingCode)
         let password = password.trimmingSpaces()
-        guard !password.isEmpty else {
-            throw GatewayError.invalidInput(field: "--password", reason: "is empty")
+        // tk103 and xexun obey only commands that carry their password; gt06 obeys its centre
+        // number, teltonika its authorised list, so theirs may be empty.
+        if password.isEmpty, model == .tk103 || model == .xexun {
+            throw GatewayError.invalidInput(field: "--password", reason: "is empty; \(model.rawValue) trackers obey only commands with their password")
         }
         // The password travels inside an SMS command ("fix030s***n<password>"): printable ASCII only.
+        // Teltonika's is "<login> <password>": one space between the two.
+        let spaces = password.filter { $0 == " " }.count
         guard password.count <= NewTracker.maximumPasswordLength,
-              password.unicodeScalars.allSatisfy({ $0.isASCII && $0.value > 0x20 && $0.value < 0x7F }) else {
-            throw GatewayError.invalidInput(field: "--password", reason: "must be 1 to \(NewTracker.maximumPasswordLength) printable ASCII characters without spaces")
+              password.unicodeScalars.allSatisfy({ $0.isASCII && $0.value >= 0x20 && $0.value < 0x7F }),
+              spaces == 0 || (model == .teltonika && spaces == 1) else {
+            let shape = model == .teltonika ? "\"<login> <password>\" or a password alone" : "no spaces"
+            throw GatewayError.invalidInput(field: "--password", reason: "must be at most \(NewTracker.maximumPasswordLength) printable ASCII characters, \(shape)")
         }
         var label: String?
         if let rawLabel = self.label {

@@ -111,7 +111,7 @@ struct DemoScript {
             try registry.addCustomer(NewCustomer(name: "Ada Example", address: "1 Demo Street, Springfield", email: "ada@example.org", phones: [Self.phoneA, Self.phoneB], adultAttested: true))
         }
         _ = try CLIError.reporting { try registry.addTracker(NewTracker(customerID: customer, number: Self.car, model: .tk103, password: "123456", label: "car")) }
-        _ = try CLIError.reporting { try registry.addTracker(NewTracker(customerID: customer, number: Self.van, model: .gt06, password: "000000", label: "van")) }
+        _ = try CLIError.reporting { try registry.addTracker(NewTracker(customerID: customer, number: Self.van, model: .gt06, password: "", label: "van")) }
 
         print("trackerd demo — simulator modem at \(workspace.linkPath), data in \(workspace.dataDirectory.path)")
         print("customer #\(customer) with phones A \(Self.phoneA) and B \(Self.phoneB); trackers 'car' (tk103) \(Self.car) and 'van' (gt06) \(Self.van)")

@@ -32,7 +32,7 @@ extension Trackerd.Tracker {
         @Option(name: .customLong("customer"), help: ArgumentHelp("The customer's id.", valueName: "id")) var customerID: Int64
         @Option(help: ArgumentHelp("The tracker SIM's number.", valueName: "E164")) var number: String
         @Option(help: "The tracker's family.") var model: TrackerModel
-        @Option(help: "The tracker's command password.") var password: String
+        @Option(help: "The tracker's command password (tk103, xexun: required; gt06, teltonika, generic: may be left out).") var password: String = ""
         @Option(help: "A one-word name the customer uses with LOCATE.") var label: String?
 
         func run() throws {
