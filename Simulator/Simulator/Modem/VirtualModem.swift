@@ -183,8 +183,9 @@ public final class VirtualModem: Sendable {
                     if let terminal = state.terminal, state.running {
                         writer.async { try? terminal.write(bytes) }
                     }
-                case .trace(let text):
-                    logger.debug("AT \(text)")
+                case .trace(let redactedSummary):
+                    // The emulator's trace names commands and lengths only (VirtualModemLoggingTests).
+                    logger.debug("AT \(redactedSummary)")
                 case .submit(let tpdu, let reference, let ticket):
                     deferred.append(.submit(tpdu: tpdu, messageReference: reference, ticket: ticket))
                 case .startTimer(let timer, let after):
