@@ -2,7 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 
-/// Counts the AT commands the virtual modem executed, and timestamps the two lines that bound a
+/// Counts the AT command lines the virtual modem answered and the commands in them, and timestamps the two lines that bound a
 /// relay's own work: the modem's `+CMTI` (message stored) and the `AT+CMGS` that relays it.
 ///
 /// The virtual modem traces each command it executes at debug level as "AT AT<name>…" and each
@@ -11,16 +11,22 @@ import Synchronization
 final class ATTraceRecorder: Sendable {
     private struct State {
         var commands = 0
+        var commandLines = 0
         var byName: [String: Int] = [:]
         var recording = false
         var stored: [ContinuousClock.Instant] = []
         var submitted: [ContinuousClock.Instant] = []
+        var recent: [String] = []
     }
 
     private let state = Mutex(State())
 
     /// Commands executed since the modem was created.
     var commandCount: Int { state.withLock { $0.commands } }
+
+    /// Command lines answered (one final result each, so a bare `AT`, which names no command,
+    /// counts too).
+    var commandLineCount: Int { state.withLock { $0.commandLines } }
 
     /// Commands by name (without arguments) since the modem was created.
     var commandsByName: [String: Int] { state.withLock { $0.byName } }
@@ -42,7 +48,14 @@ final class ATTraceRecorder: Sendable {
         }
     }
 
+    /// The last trace lines (names, lengths and results only), to explain a stall.
+    var recentTrace: [String] { state.withLock { $0.recent } }
+
     func record(_ message: String, at instant: ContinuousClock.Instant) {
+        state.withLock {
+            $0.recent.append(message)
+            if $0.recent.count > 4000 { $0.recent.removeFirst(2000) }
+        }
         guard message.hasPrefix("AT ") else { return }
         let text = message.dropFirst(3)
         if text.hasPrefix("AT") {
@@ -52,6 +65,8 @@ final class ATTraceRecorder: Sendable {
                 $0.byName[name, default: 0] += 1
                 if $0.recording, name == "AT+CMGS" { $0.submitted.append(instant) }
             }
+        } else if text.hasPrefix("-> ") {
+            state.withLock { $0.commandLines += 1 }
         } else if text.hasPrefix("URC +CMTI") {
             state.withLock { if $0.recording { $0.stored.append(instant) } }
         }

@@ -25,7 +25,7 @@ enum BenchRegistry {
             if progress, (i + 1) % 10_000 == 0 {
                 let elapsed = (ContinuousClock.now - start).seconds
                 print(String(format: "   … %d customers in %.1f s", i + 1, elapsed))
-                fflush(stdout)
+                fflush(nil)  // all streams: progress shows when piped
             }
         }
     }

@@ -6,15 +6,15 @@ final class DaemonProcess {
     let logPath: String
 
     /// Starts `trackerd run` on `dataDirectory` and `device`, rate limits raised out of the way.
-    init(executable: String, dataDirectory: URL, device: String, ownNumber: String, logLevel: String, logPath: String) throws {
+    init(executable: String, dataDirectory: URL, device: String, ownNumber: String, receive: String, logLevel: String, logPath: String) throws {
         self.logPath = logPath
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = [
             "run", "--data-dir", dataDirectory.path, "--device", device, "--own-number", ownNumber,
             "--tracker-per-hour", "100000000", "--tracker-burst", "1000000",
             "--phone-per-hour", "100000000", "--phone-burst", "1000000",
-            "--log-level", logLevel,
+            "--receive", receive, "--log-level", logLevel,
         ]
         process.standardError = FileHandle(forWritingAtPath: logPath)
         process.standardOutput = FileHandle.nullDevice
@@ -27,10 +27,16 @@ final class DaemonProcess {
 
     var isRunning: Bool { process.isRunning }
 
-    /// SIGTERM, then waits for it to stop (it shuts down gracefully).
+    /// SIGTERM, then waits up to 10 s for the graceful shutdown; SIGKILL after that.
     func stop() {
         guard process.isRunning else { return }
         process.terminate()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while process.isRunning, ContinuousClock.now < deadline { usleep(20_000) }
+        if process.isRunning {
+            FileHandle.standardError.write(Data("trackerd-bench: trackerd did not stop on SIGTERM; killing it\n".utf8))
+            kill(process.processIdentifier, SIGKILL)
+        }
         process.waitUntilExit()
     }
 

@@ -38,7 +38,7 @@ struct LookupBench {
                 try FileManager.default.createDirectory(at: dataDirectory.deletingLastPathComponent(), withIntermediateDirectories: true)
             }
             print("   filling a registry with \(options.lookupCustomers) customers (1 phone + 1 tracker each) …")
-            fflush(stdout)
+            fflush(nil)  // all streams: progress shows when piped
             registry = try Registry.open(dataDirectory: dataDirectory, create: true)
             let start = ContinuousClock.now
             try BenchRegistry.fill(registry, customers: 0..<options.lookupCustomers, progress: true)
@@ -80,7 +80,7 @@ struct LookupBench {
         defer { simulation.stop() }
         let daemon = try DaemonProcess(
             executable: options.trackerd, dataDirectory: dataDirectory, device: simulation.linkPath,
-            ownNumber: BenchRegistry.gateway, logLevel: options.logLevel,
+            ownNumber: BenchRegistry.gateway, receive: "storage", logLevel: options.logLevel,
             logPath: workspace.appendingPathComponent("trackerd-big.log").path)
         defer { daemon.stop() }
         var expected: [String: Int] = [:]
@@ -93,6 +93,12 @@ struct LookupBench {
                 throw BenchFailure("big registry: relay \(i) did not arrive; daemon log:\n\(daemon.logTail())")
             }
             result.relays += 1
+            // Storage mode: the next message must not land in a slot whose delete is still in flight.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !simulation.storedMessages().isEmpty, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .microseconds(200))
+            }
+            try await Task.sleep(for: .milliseconds(10))  // as in Rig.storageEmptied()
         }
         result.peakRSSKiB = daemon.probe.statusKiB("VmHWM") ?? 0
         return result

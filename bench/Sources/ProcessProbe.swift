@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What /proc says about one process: CPU time used and resident memory.
 struct ProcessProbe {
@@ -51,7 +54,7 @@ struct ProcessProbe {
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
-            let count = buffer.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, 4096) }
+            let count = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, 4096) }
             if count <= 0 { break }
             bytes += buffer[0..<count]
         }

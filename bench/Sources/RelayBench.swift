@@ -5,24 +5,37 @@ import TrackerGateway
 
 /// Figures 1–4: the real daemon on the in-process simulator (0 ms radio delay) — throughput,
 /// sequential latency, relay overhead, peak RSS, CPU per relay, idle CPU and AT traffic.
+///
+/// Two daemons, one per receive mode. `storage` (the default mode) gets the sequential runs and
+/// the idle period, and a windowed run that reports how far it gets (see "lost +CMTI" in the
+/// report); `direct` gets the windowed throughput run whose CPU and RSS are reported.
 struct RelayBench {
     let options: BenchOptions
     let workspace: URL
 
     struct Result {
+        var storage = ModeResult()
+        var direct = ModeResult()
+        var idleSeconds = 0.0
+        var idleCPU = Duration.zero
+        var idleCPUTicks = Duration.zero
+        var idleCommands = 0
+        var idleCommandNames: [String: Int] = [:]
+        var overhead = Samples()
+    }
+
+    struct ModeResult {
         var relaysPerSecond = 0.0
-        var throughputMessages = 0
+        var throughputRelayed = 0
         var throughputElapsed = Duration.zero
+        /// Set when the windowed run stopped making progress: the relays done until then.
+        var stalledAfter: Int?
+        var stallNote = ""
         var refusedDeliveries = 0
         var latency = Samples()
-        var overhead = Samples()
         var peakRSSKiB = 0
         var cpuPerRelay = Duration.zero
         var cpuPerRelayScheduled = Duration.zero
-        var idleSeconds = 0.0
-        var idleCPU = Duration.zero
-        var idleCommands = 0
-        var idleCommandNames: [String: Int] = [:]
         var threads = 0
     }
 
@@ -32,102 +45,219 @@ struct RelayBench {
         try BenchRegistry.fill(registry, customers: 0..<options.pairs)
         try registry.close()
 
-        let recorder = ATTraceRecorder()
-        let simulation = Simulation(
+        var result = Result()
+        do {
+            let rig = try Rig(options: options, workspace: workspace, dataDirectory: dataDirectory, receive: "storage")
+            defer { rig.stop() }
+            try await rig.warmUp()
+            rig.recorder.startRecording()
+            result.storage.latency = try await rig.sequential(options.latencyMessages)
+            let (stored, submitted) = rig.recorder.stopRecording()
+            if stored.count == submitted.count {
+                for (at, issued) in zip(stored, submitted) { result.overhead.add(issued - at) }
+            } else {
+                print("   note: \(stored.count) +CMTI but \(submitted.count) AT+CMGS in the sequential run; overhead not paired")
+            }
+            try await idle(rig, into: &result)
+            print("   storage mode, windowed run …")
+            fflush(nil)
+            result.storage = try await rig.windowed(options.messages, keeping: result.storage)
+        }
+        do {
+            let rig = try Rig(options: options, workspace: workspace, dataDirectory: dataDirectory, receive: "direct")
+            defer { rig.stop() }
+            try await rig.warmUp()
+            result.direct.latency = try await rig.sequential(options.latencyMessages)
+            print("   direct mode, windowed run …")
+            fflush(nil)
+            result.direct = try await rig.windowed(options.messages, keeping: result.direct)
+        }
+        return result
+    }
+
+    /// 4. Idle: nothing sent; the daemon should only wait (and probe health once a minute).
+    private func idle(_ rig: Rig, into result: inout Result) async throws {
+        print("   idle for \(options.idleSeconds) s …")
+        fflush(nil)
+        let probe = rig.daemon.probe
+        let commandsBefore = rig.recorder.commandLineCount
+        let namesBefore = rig.recorder.commandsByName
+        let scheduledBefore = probe.cpuScheduledNanoseconds() ?? 0
+        let ticksBefore = probe.cpuTicksNanoseconds() ?? 0
+        let start = ContinuousClock.now
+        try await Task.sleep(for: .seconds(options.idleSeconds))
+        result.idleSeconds = (ContinuousClock.now - start).seconds
+        result.idleCPU = .nanoseconds((probe.cpuScheduledNanoseconds() ?? 0) - scheduledBefore)
+        result.idleCPUTicks = .nanoseconds((probe.cpuTicksNanoseconds() ?? 0) - ticksBefore)
+        result.idleCommands = rig.recorder.commandLineCount - commandsBefore
+        for (name, count) in rig.recorder.commandsByName where count != namesBefore[name, default: 0] {
+            result.idleCommandNames[name] = count - namesBefore[name, default: 0]
+        }
+        guard rig.daemon.isRunning else { throw BenchFailure("the daemon exited; log:\n\(rig.daemon.logTail())") }
+    }
+}
+
+/// One simulator and one daemon on it, and the ways the benchmark drives them.
+final class Rig {
+    let options: BenchOptions
+    let receive: String
+    let recorder = ATTraceRecorder()
+    let simulation: Simulation
+    let daemon: DaemonProcess
+    private var sent: [Int]
+    private var sequence = 0
+
+    init(options: BenchOptions, workspace: URL, dataDirectory: URL, receive: String) throws {
+        self.options = options
+        self.receive = receive
+        sent = Array(repeating: 0, count: options.pairs)
+        simulation = Simulation(
             configuration: SimulationConfiguration(
-                linkPath: workspace.appendingPathComponent("modem-small.tty").path, modemNumber: BenchRegistry.gateway,
+                linkPath: workspace.appendingPathComponent("modem-\(receive).tty").path, modemNumber: BenchRegistry.gateway,
                 radioDelay: .zero, logLevel: .debug, phones: (0..<options.pairs).map(BenchRegistry.phone)),
             logger: recorder.logger(label: "bench.sim"))
         try simulation.start()
-        defer { simulation.stop() }
-
-        let daemon = try DaemonProcess(
-            executable: options.trackerd, dataDirectory: dataDirectory, device: simulation.linkPath,
-            ownNumber: BenchRegistry.gateway, logLevel: options.logLevel,
-            logPath: workspace.appendingPathComponent("trackerd-small.log").path)
-        defer { daemon.stop() }
-
-        var result = Result()
-        var sent = Array(repeating: 0, count: options.pairs)  // messages sent to each pair so far
-        var sequence = 0
-
-        func send(pair: Int) throws {
-            sequence += 1
-            sent[pair] += 1
-            // A distinct body each time: the duplicate filter must not drop two reports in the same second.
-            try simulation.send(from: BenchRegistry.tracker(pair), text: "lat:52.520008 long:13.404954 speed:0.00 seq:\(sequence)")
+        do {
+            daemon = try DaemonProcess(
+                executable: options.trackerd, dataDirectory: dataDirectory, device: simulation.linkPath,
+                ownNumber: BenchRegistry.gateway, receive: receive, logLevel: options.logLevel,
+                logPath: workspace.appendingPathComponent("trackerd-\(receive).log").path)
+        } catch {
+            simulation.stop()
+            throw error
         }
-        func arrived(pair: Int, count: Int, timeout: Duration = .seconds(20)) async throws {
-            let inbox = await simulation.waitForInbox(of: BenchRegistry.phone(pair), count: count, timeout: timeout)
-            guard (inbox?.count ?? 0) >= count else {
-                throw BenchFailure("phone \(pair) did not get message \(count) within \(timeout); daemon log:\n\(daemon.logTail())")
-            }
-        }
+    }
 
-        // Warm-up: one relay per pair proves the daemon is up and warms its caches.
+    func stop() {
+        daemon.stop()
+        simulation.stop()
+    }
+
+    private func send(pair: Int) throws {
+        sequence += 1
+        sent[pair] += 1
+        // A distinct body each time: the duplicate filter must not drop two reports in the same second.
+        try simulation.send(from: BenchRegistry.tracker(pair), text: "lat:52.520008 long:13.404954 speed:0.00 seq:\(sequence)")
+    }
+
+    /// Waits for the phone's `count`th message; false on timeout.
+    private func arrived(pair: Int, count: Int, timeout: Duration) async -> Bool {
+        let inbox = await simulation.waitForInbox(of: BenchRegistry.phone(pair), count: count, timeout: timeout)
+        return (inbox?.count ?? 0) >= count
+    }
+
+    private func stall(_ what: String) -> BenchFailure {
+        let tracePath = NSTemporaryDirectory() + "/trackerd-bench-stall-trace.log"
+        try? recorder.recentTrace.joined(separator: "\n").write(toFile: tracePath, atomically: true, encoding: .utf8)
+        return BenchFailure("""
+            \(receive) mode: \(what); modem holds \(simulation.storedMessages().count), network: \(simulation.statistics)
+            modem trace (names, lengths, results; more in \(tracePath)):
+            \(recorder.recentTrace.suffix(12).joined(separator: "\n"))
+            daemon log:
+            \(daemon.logTail())
+            """)
+    }
+
+    /// In storage mode, waits until the daemon deleted what it relayed, so the next message never
+    /// lands in a slot whose `AT+CMGD` is still being answered: trackerd drops a `+CMTI` for an
+    /// index it has not yet forgotten (Modem.fetchStored's `handedOut` guard; see bench/README.md).
+    private func storageEmptied() async throws {
+        guard receive == "storage" else { return }
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !simulation.storedMessages().isEmpty {
+            guard ContinuousClock.now < deadline else { throw stall("storage not emptied after a relay") }
+            try await Task.sleep(for: .microseconds(200))
+        }
+        // The emulator frees the slot when it runs AT+CMGD; the daemon forgets the index only once
+        // the OK reached it. A grace period keeps the next +CMTI out of that window.
+        try await Task.sleep(for: .milliseconds(10))
+    }
+
+    /// One relay per pair: proves the daemon is up and warms its caches.
+    func warmUp() async throws {
         for pair in 0..<options.pairs {
             try send(pair: pair)
-            try await arrived(pair: pair, count: sent[pair], timeout: pair == 0 ? .seconds(30) : .seconds(20))
+            guard await arrived(pair: pair, count: sent[pair], timeout: .seconds(pair == 0 ? 30 : 20)) else {
+                throw stall("warm-up relay \(pair) did not arrive")
+            }
+            try await storageEmptied()
         }
+    }
 
-        // 2. Sequential latency: one at a time, so nothing queues.
-        recorder.startRecording()
-        for i in 0..<options.latencyMessages {
+    /// 2. Sequential latency: send one, wait for it in the inbox, next — nothing queues.
+    func sequential(_ count: Int) async throws -> Samples {
+        var latency = Samples()
+        for i in 0..<count {
             let pair = i % options.pairs
             let start = ContinuousClock.now
             try send(pair: pair)
-            try await arrived(pair: pair, count: sent[pair])
-            result.latency.add(.now - start)
+            guard await arrived(pair: pair, count: sent[pair], timeout: .seconds(20)) else {
+                throw stall("sequential relay \(i) did not arrive")
+            }
+            latency.add(.now - start)
+            try await storageEmptied()
         }
-        let (stored, submitted) = recorder.stopRecording()
-        for (at, issued) in zip(stored, submitted) { result.overhead.add(issued - at) }
+        return latency
+    }
 
-        // 1 and 3. Throughput with at most `window` messages in flight; CPU delta over the run.
+    /// 1 and 3. Throughput with at most `window` messages in flight; CPU delta over the run. A run
+    /// that makes no progress for 5 s is reported as stalled, not failed.
+    func windowed(_ messages: Int, keeping previous: RelayBench.ModeResult) async throws -> RelayBench.ModeResult {
+        var result = previous
         await simulation.network.settle()
         let probe = daemon.probe
         let ticksBefore = probe.cpuTicksNanoseconds() ?? 0
         let scheduledBefore = probe.cpuScheduledNanoseconds() ?? 0
         let refusedBefore = simulation.statistics.refusedDeliveries
+        let pairs = options.pairs
         let base = sent
         let start = ContinuousClock.now
-        for k in 0..<options.messages {
+        var relayed = 0
+        var stalled = false
+        send: for k in 0..<messages {
             if k >= options.window {
                 let j = k - options.window
-                try await arrived(pair: j % options.pairs, count: base[j % options.pairs] + j / options.pairs + 1)
+                guard await arrived(pair: j % pairs, count: base[j % pairs] + j / pairs + 1, timeout: .seconds(5)) else {
+                    stalled = true
+                    break send
+                }
+                relayed = j + 1
             }
-            try send(pair: k % options.pairs)
+            try send(pair: k % pairs)
         }
-        for pair in 0..<options.pairs { try await arrived(pair: pair, count: sent[pair]) }
-        result.throughputElapsed = .now - start
-        result.throughputMessages = options.messages
-        result.relaysPerSecond = Double(options.messages) / result.throughputElapsed.seconds
+        if !stalled {
+            for j in max(0, messages - options.window)..<messages {
+                guard await arrived(pair: j % pairs, count: base[j % pairs] + j / pairs + 1, timeout: .seconds(5)) else {
+                    stalled = true
+                    break
+                }
+                relayed = j + 1
+            }
+        }
+        let end = ContinuousClock.now
+        if stalled {
+            // Count what did arrive; the stall itself is not part of the rate.
+            relayed = (0..<pairs).reduce(0) { $0 + (simulation.inbox(of: BenchRegistry.phone($1))?.count ?? 0) - base[$1] }
+            result.stalledAfter = relayed
+            result.stallNote = "modem holds \(simulation.storedMessages().count) unrelayed; trace tail: "
+                + recorder.recentTrace.suffix(6).joined(separator: " | ")
+            result.throughputElapsed = end - start - .seconds(5)
+        } else {
+            result.throughputElapsed = end - start
+        }
+        result.throughputRelayed = relayed
+        result.relaysPerSecond = Double(relayed) / max(result.throughputElapsed.seconds, 0.000_001)
         // Let the deletes that follow the last relays land before reading CPU.
         try await Task.sleep(for: .milliseconds(300))
         let ticksAfter = probe.cpuTicksNanoseconds() ?? 0
         let scheduledAfter = probe.cpuScheduledNanoseconds() ?? 0
-        result.cpuPerRelay = .nanoseconds((ticksAfter - ticksBefore) / Int64(options.messages))
-        result.cpuPerRelayScheduled = .nanoseconds((scheduledAfter - scheduledBefore) / Int64(options.messages))
+        if relayed > 0 {
+            result.cpuPerRelay = .nanoseconds((ticksAfter - ticksBefore) / Int64(relayed))
+            result.cpuPerRelayScheduled = .nanoseconds((scheduledAfter - scheduledBefore) / Int64(relayed))
+        }
         result.refusedDeliveries = simulation.statistics.refusedDeliveries - refusedBefore
         result.peakRSSKiB = probe.statusKiB("VmHWM") ?? 0
         result.threads = probe.threadCount()
-        let leftover = simulation.storedMessages().count
-        if leftover > 0 { print("   note: \(leftover) messages still in modem storage after the throughput run") }
-
-        // 4. Idle: nothing sent; the daemon should only wait (and probe health once a minute).
-        print("   idle for \(options.idleSeconds) s …")
-        fflush(stdout)
-        let idleCommandsBefore = recorder.commandCount
-        let namesBefore = recorder.commandsByName
-        let idleScheduledBefore = probe.cpuScheduledNanoseconds() ?? 0
-        let idleStart = ContinuousClock.now
-        try await Task.sleep(for: .seconds(options.idleSeconds))
-        result.idleSeconds = (ContinuousClock.now - idleStart).seconds
-        result.idleCPU = .nanoseconds((probe.cpuScheduledNanoseconds() ?? 0) - idleScheduledBefore)
-        result.idleCommands = recorder.commandCount - idleCommandsBefore
-        for (name, count) in recorder.commandsByName where count != namesBefore[name, default: 0] {
-            result.idleCommandNames[name] = count - namesBefore[name, default: 0]
-        }
-        guard daemon.isRunning else { throw BenchFailure("the daemon exited; log:\n\(daemon.logTail())") }
         return result
     }
 }
