@@ -27,15 +27,20 @@ final class DaemonProcess {
 
     var isRunning: Bool { process.isRunning }
 
-    /// SIGTERM, then waits up to 10 s for the graceful shutdown; SIGKILL after that.
+    /// SIGTERM, then waits up to 12 s for the graceful shutdown (SIGKILL after that); says how long
+    /// it took when that was more than a second.
     func stop() {
         guard process.isRunning else { return }
+        let start = ContinuousClock.now
         process.terminate()
-        let deadline = ContinuousClock.now + .seconds(10)
-        while process.isRunning, ContinuousClock.now < deadline { usleep(20_000) }
+        let deadline = start + .seconds(12)
+        while process.isRunning, ContinuousClock.now < deadline { usleep(10_000) }
         if process.isRunning {
-            FileHandle.standardError.write(Data("trackerd-bench: trackerd did not stop on SIGTERM; killing it\n".utf8))
+            FileHandle.standardError.write(Data("trackerd-bench: trackerd did not stop within 12 s of SIGTERM; killing it. Its last lines:\n\(logTail(lines: 8))\n".utf8))
             kill(process.processIdentifier, SIGKILL)
+        } else {
+            let took = ContinuousClock.now - start
+            if took > .seconds(1) { print(String(format: "   note: trackerd took %.1f s to exit after SIGTERM", took.seconds)) }
         }
         process.waitUntilExit()
     }
