@@ -32,6 +32,26 @@ struct ProcessProbe {
         return total
     }
 
+    /// Run time per live thread (tid → ns) from /proc/PID/task/*/schedstat.
+    func threadRunTimes() -> [String: Int64] {
+        guard let tasks = try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task") else { return [:] }
+        var times: [String: Int64] = [:]
+        for task in tasks {
+            if let text = Self.read("/proc/\(pid)/task/\(task)/schedstat"),
+                let first = text.split(separator: " ").first, let value = Int64(first)
+            {
+                times[task] = value
+            }
+        }
+        return times
+    }
+
+    /// CPU used between two `threadRunTimes()` snapshots by the threads alive at the second one: a
+    /// lower bound (a thread that exited in between takes its time with it), nanosecond-exact.
+    static func runTimeDelta(from before: [String: Int64], to after: [String: Int64]) -> Int64 {
+        after.reduce(0) { $0 + $1.value - (before[$1.key] ?? 0) }
+    }
+
     /// Threads now.
     func threadCount() -> Int {
         (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task").count) ?? 0

@@ -82,12 +82,12 @@ struct RelayBench {
         let probe = rig.daemon.probe
         let commandsBefore = rig.recorder.commandLineCount
         let namesBefore = rig.recorder.commandsByName
-        let scheduledBefore = probe.cpuScheduledNanoseconds() ?? 0
+        let threadsBefore = probe.threadRunTimes()
         let ticksBefore = probe.cpuTicksNanoseconds() ?? 0
         let start = ContinuousClock.now
         try await Task.sleep(for: .seconds(options.idleSeconds))
         result.idleSeconds = (ContinuousClock.now - start).seconds
-        result.idleCPU = .nanoseconds((probe.cpuScheduledNanoseconds() ?? 0) - scheduledBefore)
+        result.idleCPU = .nanoseconds(ProcessProbe.runTimeDelta(from: threadsBefore, to: probe.threadRunTimes()))
         result.idleCPUTicks = .nanoseconds((probe.cpuTicksNanoseconds() ?? 0) - ticksBefore)
         result.idleCommands = rig.recorder.commandLineCount - commandsBefore
         for (name, count) in rig.recorder.commandsByName where count != namesBefore[name, default: 0] {

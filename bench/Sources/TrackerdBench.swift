@@ -60,9 +60,9 @@ struct TrackerdBench {
             report.add("CPU per relay, storage (schedstat)", BenchReport.ms(relay.storage.cpuPerRelayScheduled), target: "≤ 0.3 ms", met: relay.storage.cpuPerRelayScheduled <= .microseconds(300))
         }
         let idlePerMinute = relay.idleCPU.milliseconds * 60 / max(relay.idleSeconds, 0.001)
-        report.add(String(format: "idle CPU per minute (schedstat, %.0f s idle)", relay.idleSeconds), String(format: "%.2f ms", idlePerMinute), target: "≤ 5 ms", met: idlePerMinute <= 5)
+        report.add(String(format: "idle CPU/min, surviving threads (%.0f s)", relay.idleSeconds), String(format: "%.2f ms (lower bound)", idlePerMinute), target: "≤ 5 ms", met: nil)
         let idleTicksPerMinute = relay.idleCPUTicks.milliseconds * 60 / max(relay.idleSeconds, 0.001)
-        report.add("idle CPU per minute (utime+stime, 10 ms ticks)", String(format: "%.0f ms", idleTicksPerMinute), target: "≤ 5 ms", met: nil)
+        report.add("idle CPU per minute (utime+stime, 10 ms ticks)", String(format: "%.0f ms", idleTicksPerMinute), target: "≤ 5 ms", met: idleTicksPerMinute <= 5)
         let names = relay.idleCommandNames.sorted { $0.key < $1.key }.map { "\($0.key)×\($0.value)" }.joined(separator: " ")
         report.add(String(format: "AT command lines while idle (%.0f s)", relay.idleSeconds), "\(relay.idleCommands)" + (names.isEmpty ? "" : " (named: \(names))"),
                    target: "≤ 1 health probe/min", met: nil)
