@@ -15,6 +15,7 @@ struct LookupBench {
         var lookups = Samples()
         var misses = Samples()
         var peakRSSKiB = 0
+        var anonymousKiB = 0
         var relays = 0
         var databaseBytes: Int64 = 0
     }
@@ -101,6 +102,7 @@ struct LookupBench {
             try await Task.sleep(for: .milliseconds(10))  // as in Rig.storageEmptied()
         }
         result.peakRSSKiB = daemon.probe.statusKiB("VmHWM") ?? 0
+        result.anonymousKiB = daemon.probe.statusKiB("RssAnon") ?? 0
         return result
     }
 }

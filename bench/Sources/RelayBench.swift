@@ -34,6 +34,7 @@ struct RelayBench {
         var refusedDeliveries = 0
         var latency = Samples()
         var peakRSSKiB = 0
+        var anonymousKiB = 0
         var cpuPerRelay = Duration.zero
         var cpuPerRelayScheduled = Duration.zero
         var threads = 0
@@ -257,6 +258,7 @@ final class Rig {
         }
         result.refusedDeliveries = simulation.statistics.refusedDeliveries - refusedBefore
         result.peakRSSKiB = probe.statusKiB("VmHWM") ?? 0
+        result.anonymousKiB = probe.statusKiB("RssAnon") ?? 0
         result.threads = probe.threadCount()
         return result
     }
