@@ -67,6 +67,17 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Prints the DESIGN.md performance figures (bench/run.sh, `make bench`); asserts nothing.
+        .executableTarget(
+            name: "trackerd-bench",
+            dependencies: [
+                "ATModem",
+                "TrackerGateway",
+                "Simulator",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "bench/Sources"
+        ),
         .testTarget(name: "ATModemTests", dependencies: ["ATModem"]),
         .testTarget(name: "TrackerGatewayTests", dependencies: ["TrackerGateway"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "ATModem", "LineSocket"]),

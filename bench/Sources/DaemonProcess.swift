@@ -1,0 +1,53 @@
+import Foundation
+
+/// The real `trackerd run` as a child process on a simulator link, with /proc probes.
+final class DaemonProcess {
+    let process = Process()
+    let logPath: String
+
+    /// Starts `trackerd run` on `dataDirectory` and `device`, rate limits raised out of the way.
+    init(executable: String, dataDirectory: URL, device: String, ownNumber: String, receive: String, logLevel: String, logPath: String) throws {
+        self.logPath = logPath
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = [
+            "run", "--data-dir", dataDirectory.path, "--device", device, "--own-number", ownNumber,
+            "--tracker-per-hour", "100000000", "--tracker-burst", "1000000",
+            "--phone-per-hour", "100000000", "--phone-burst", "1000000",
+            "--receive", receive, "--log-level", logLevel,
+        ]
+        process.standardError = FileHandle(forWritingAtPath: logPath)
+        process.standardOutput = FileHandle.nullDevice
+        do { try process.run() } catch {
+            throw BenchFailure("cannot start \(executable): \(error)")
+        }
+    }
+
+    var probe: ProcessProbe { ProcessProbe(pid: process.processIdentifier) }
+
+    var isRunning: Bool { process.isRunning }
+
+    /// SIGTERM, then waits up to 12 s for the graceful shutdown (SIGKILL after that); says how long
+    /// it took when that was more than a second.
+    func stop() {
+        guard process.isRunning else { return }
+        let start = ContinuousClock.now
+        process.terminate()
+        let deadline = start + .seconds(12)
+        while process.isRunning, ContinuousClock.now < deadline { usleep(10_000) }
+        if process.isRunning {
+            FileHandle.standardError.write(Data("trackerd-bench: trackerd did not stop within 12 s of SIGTERM; killing it. Its last lines:\n\(logTail(lines: 8))\n".utf8))
+            kill(process.processIdentifier, SIGKILL)
+        } else {
+            let took = ContinuousClock.now - start
+            if took > .seconds(1) { print(String(format: "   note: trackerd took %.1f s to exit after SIGTERM", took.seconds)) }
+        }
+        process.waitUntilExit()
+    }
+
+    /// The last lines of its stderr, to explain a failure.
+    func logTail(lines: Int = 20) -> String {
+        let text = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").suffix(lines).joined(separator: "\n")
+    }
+}
