@@ -138,6 +138,18 @@ import Testing
         await modem.close()
     }
 
+    @Test func aTextBeyond255PartsIsRefusedBeforeAnythingIsWritten() async throws {
+        let transport = Self.readyModem()
+        let modem = Self.modem(transport)
+        try await modem.start()
+        let written = transport.commands.count
+        await #expect(throws: ModemError.unsendable(reason: "text needs more than 255 parts")) {
+            _ = try await modem.send(text: String(repeating: "x", count: 255 * 153 + 1), to: "+4917099999999")
+        }
+        #expect(transport.commands.count == written)
+        await modem.close()
+    }
+
     @Test func aStoredMessageIsReadWhenAnnounced() async throws {
         let transport = Self.readyModem()
         let hex = Self.deliverHex(text: "lat:14.632742\nlong:121.001790")[0]

@@ -84,3 +84,21 @@ struct SMSSegmenterTests {
         }
     }
 }
+
+@Suite struct SMSSegmenterLimitTests {
+    @Test(arguments: [
+        (String(repeating: "a", count: 255 * 153), false, true),
+        (String(repeating: "a", count: 255 * 153 + 1), false, false),
+        (String(repeating: "€", count: 255 * 76), false, true),
+        (String(repeating: "€", count: 255 * 76 + 1), false, false),
+        (String(repeating: "🚗", count: 255 * 33), false, true),
+        (String(repeating: "🚗", count: 255 * 33 + 1), false, false),
+        (String(repeating: "a", count: 255 * 67), true, true),
+        (String(repeating: "a", count: 255 * 67 + 1), true, false),
+    ])
+    func fitsInOneMessageAtTheConcatenationLimit(text: String, forceUCS2: Bool, fits: Bool) {
+        #expect(SMSSegmenter.fitsInOneMessage(text, forceUCS2: forceUCS2) == fits)
+        #expect((SMSSegmenter.split(text, forceUCS2: forceUCS2).parts.count <= 255) == fits)
+    }
+}
+

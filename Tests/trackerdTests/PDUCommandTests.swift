@@ -82,6 +82,7 @@ import Testing
         ["pdu", "encode", "--to", "+4917012345678", "--text", "x", "--class", "4"],
         ["pdu", "encode", "--text", "x"],
         ["pdu", "frobnicate"],
+        ["pdu", "encode", "--to", "+4917012345678", "--text", String(repeating: "x", count: 255 * 153 + 1)],
     ])
     func aWrongArgumentIsAUsageError(_ arguments: [String]) throws {
         let result = try ProcessRunner.run("trackerd", arguments)

@@ -14,6 +14,9 @@ extension Modem {
     ) async throws(ModemError) -> [Int] {
         let destination = PhoneAddress(parsing: number)
         guard !destination.value.isEmpty else { throw .unsendable(reason: "empty destination number") }
+        guard SMSSegmenter.fitsInOneMessage(text, forceUCS2: forceUCS2) else {
+            throw .unsendable(reason: "text needs more than 255 parts")
+        }
         let reference = nextConcatenationReference
         nextConcatenationReference = (nextConcatenationReference % 255) + 1
         let parts = SMSSubmit.parts(
@@ -21,7 +24,7 @@ extension Modem {
             statusReportRequest: statusReportRequest, messageClass: messageClass,
             concatenationReference: reference
         )
-        guard !parts.isEmpty, parts.count <= 255 else { throw .unsendable(reason: "text needs \(parts.count) parts (at most 255)") }
+        guard !parts.isEmpty else { throw .unsendable(reason: "no parts") }
         if parts.count > 1 {
             // Keep the radio link up between parts where the modem supports it.
             _ = try? await execute("AT+CMMS=1")

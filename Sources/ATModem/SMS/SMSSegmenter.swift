@@ -60,6 +60,14 @@ public enum SMSSegmenter {
         return (alphabet, parts)
     }
 
+    /// Whether `text` fits in the 255 parts a concatenated SMS can have (callers check this
+    /// before building parts, which treat more as a broken invariant).
+    public static func fitsInOneMessage(_ text: String, forceUCS2: Bool = false) -> Bool {
+        // Even at two units (an escape pair, a surrogate pair) per character, this many always fit.
+        if text.unicodeScalars.count <= maximumParts * 33 { return true }
+        return split(text, forceUCS2: forceUCS2).parts.count <= maximumParts
+    }
+
     /// Splits 8-bit data: one part up to 140 octets, else parts of 134.
     public static func split(bytes: [UInt8]) -> [[UInt8]] {
         if bytes.count <= singlePartOctets { return [bytes] }

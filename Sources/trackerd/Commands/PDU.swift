@@ -78,6 +78,9 @@ extension Trackerd.PDU {
             if let reference, !(1...255).contains(reference) {
                 throw ValidationError("--reference must be between 1 and 255")
             }
+            guard SMSSegmenter.fitsInOneMessage(text, forceUCS2: ucs2) else {
+                throw ValidationError("--text needs more than the 255 parts a concatenated SMS can have")
+            }
             let digits = to.hasPrefix("+") ? to.dropFirst() : Substring(to)
             guard (1...20).contains(digits.count), digits.allSatisfy(\.isASCIIDigit) else {
                 throw ValidationError("--to must be a phone number (digits, optionally after +), not '\(to)'")
