@@ -17,7 +17,11 @@ public actor Modem<C: Clock> where C.Duration == Duration {
     var engine: CommandEngine<C.Instant>
     private var waiting: [CommandID: CheckedContinuation<ATResponse, any Error>] = [:]
     private var nextCommandID: UInt64 = 0
+    /// When the engine wants `timerFired`; nil when nothing is pending.
+    private var timerDeadline: C.Instant?
+    /// The one sleeping timer task, and the instant it wakes at.
     private var timerTask: Task<Void, Never>?
+    private var timerTaskWakesAt: C.Instant?
     private var pumpTask: Task<Void, Never>?
     private var closedError: ModemError?
 
@@ -126,8 +130,38 @@ public actor Modem<C: Clock> where C.Duration == Duration {
         perform(engine.received(chunk, now: clock.now))
     }
 
-    private func timerFired() {
-        perform(engine.timerFired(now: clock.now))
+    /// The timer task woke: fire the engine if its deadline has come, else sleep on to it.
+    private func timerWoke(scheduledFor instant: C.Instant) {
+        // A task replaced while it was already waking must not disturb its successor.
+        guard timerTaskWakesAt == instant else { return }
+        timerTask = nil
+        timerTaskWakesAt = nil
+        guard let deadline = timerDeadline else { return }
+        if clock.now >= deadline {
+            timerDeadline = nil
+            perform(engine.timerFired(now: clock.now))
+        } else {
+            startTimerTask(wakingAt: deadline)
+        }
+    }
+
+    /// Every command moves the engine's deadline; rather than a task per command, one task sleeps
+    /// and is replaced only when the deadline comes earlier than it wakes.
+    private func setTimer(_ deadline: C.Instant?) {
+        timerDeadline = deadline
+        guard let deadline else { return }
+        if let wakesAt = timerTaskWakesAt, wakesAt <= deadline { return }
+        timerTask?.cancel()
+        startTimerTask(wakingAt: deadline)
+    }
+
+    private func startTimerTask(wakingAt instant: C.Instant) {
+        timerTaskWakesAt = instant
+        let clock = self.clock
+        timerTask = Task { [weak self] in
+            do { try await clock.sleep(until: instant, tolerance: nil) } catch { return }
+            await self?.timerWoke(scheduledFor: instant)
+        }
     }
 
     private func transportEnded(_ error: any Error) {
@@ -164,15 +198,7 @@ public actor Modem<C: Clock> where C.Duration == Duration {
             case .urc(let urc):
                 handle(urc)
             case .setTimer(let deadline):
-                timerTask?.cancel()
-                timerTask = nil
-                if let deadline {
-                    let clock = self.clock
-                    timerTask = Task { [weak self] in
-                        do { try await clock.sleep(until: deadline, tolerance: nil) } catch { return }
-                        await self?.timerFired()
-                    }
-                }
+                setTimer(deadline)
             default:
                 continue
             }

@@ -113,8 +113,6 @@ struct ModemService: Service {
                 partCount: sms.partCount,
                 storageIndices: sms.storageIndices
             ))
-            let counters = await relay.counters
-            await status.update { $0.relay = counters }
         }
     }
 
