@@ -9,6 +9,8 @@ missing_apt=()
 pkg-config --exists libserialport 2>/dev/null || missing_apt+=(libserialport-dev pkg-config)
 if [ "$want_interop" = "--interop" ]; then
   command -v gammu >/dev/null 2>&1 || missing_apt+=(gammu)
+  command -v python3 >/dev/null 2>&1 || missing_apt+=(python3)
+  python3 -m pip --version >/dev/null 2>&1 || missing_apt+=(python3-pip)
 fi
 
 if [ ${#missing_apt[@]} -gt 0 ]; then
