@@ -33,7 +33,7 @@ import Testing
             var echo = true
             var line: [UInt8] = []
             while true {
-                guard let chunk = try? terminal.read(maxCount: 256, timeout: .seconds(10)), !chunk.isEmpty else { return }
+                guard let chunk = try? terminal.read(maxCount: 256, timeout: .seconds(60)), !chunk.isEmpty else { return }
                 for byte in chunk {
                     if echo { try? terminal.write([byte]) }
                     guard byte == 0x0D else {
@@ -69,7 +69,9 @@ import Testing
 
         let transport = try Transports.open(path: terminal.slavePath, settings: SerialSettings())
         #expect(transport is TermiosTransport)
-        let modem = Modem(transport: transport, configuration: ModemConfiguration(probeAttempts: 5, probeInterval: .milliseconds(500)), clock: ContinuousClock())
+        // Generous timeouts: other suites in this process block pool threads with real I/O, and a
+        // late-scheduled reply must not read as a silent modem.
+        let modem = Modem(transport: transport, configuration: ModemConfiguration(commandTimeout: .seconds(30), probeAttempts: 10, probeInterval: .seconds(2)), clock: ContinuousClock())
         try await modem.start()
         let identity = try await modem.identity()
         #expect(identity.model == "SIMCOM_SIM800L")
