@@ -1,14 +1,18 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+// The targets are the layers of ../shared/DESIGN.md "Layers": arrows point down only, and the
+// compiler keeps them so (the PDU codec and the AT engine never import each other; the
+// simulator sees the codec, the transports and the tracker families, never the engine).
 let package = Package(
     name: "trackerd",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "trackerd", targets: ["trackerd"]),
         .executable(name: "trackersim", targets: ["trackersim"]),
         .library(name: "ATModem", targets: ["ATModem"]),
         .library(name: "TrackerGateway", targets: ["TrackerGateway"]),
+        .library(name: "GatewayDaemon", targets: ["GatewayDaemon"]),
         .library(name: "Simulator", targets: ["Simulator"]),
     ],
     dependencies: [
@@ -24,23 +28,44 @@ let package = Package(
             pkgConfig: "libserialport",
             providers: [.apt(["libserialport-dev"])]
         ),
-        .target(
-            name: "ATModem",
-            dependencies: ["CSerialPort"]
-        ),
+        // Byte pipes to a modem: libserialport for real ports, termios for ptys, a scripted double.
+        .target(name: "SerialTransport", dependencies: ["CSerialPort"]),
+        // Line framing, classifier and the AT command state machine: pure, no I/O.
+        .target(name: "ATEngine"),
+        // The SMS PDU codec (TS 23.040 / 23.038): pure, no I/O.
+        .target(name: "SMSCodec"),
+        // One modem's shell on its own thread: joins the engine, the codec and a transport.
+        .target(name: "ATModem", dependencies: ["ATEngine", "SMSCodec", "SerialTransport"]),
+        // The tracker families' commands and acknowledgements, shared by the gateway and the simulator.
+        .target(name: "TrackerProfiles"),
         .target(name: "LineSocket"),
         .target(
             name: "TrackerGateway",
             dependencies: [
+                "SMSCodec",
+                "TrackerProfiles",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // The daemon as a library: modem service, control socket, retention; tests build it in-process.
+        .target(
+            name: "GatewayDaemon",
+            dependencies: [
+                "ATModem",
+                "TrackerGateway",
+                "LineSocket",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .target(
             name: "Simulator",
             dependencies: [
-                "ATModem",
+                "SMSCodec",
+                "SerialTransport",
+                "TrackerProfiles",
                 "LineSocket",
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -58,29 +83,30 @@ let package = Package(
         .executableTarget(
             name: "trackerd",
             dependencies: [
-                "ATModem",
-                "TrackerGateway",
+                "GatewayDaemon",
                 "Simulator",
-                "LineSocket",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // Prints the DESIGN.md performance figures (bench/run.sh, `make bench`); asserts nothing.
         .executableTarget(
             name: "trackerd-bench",
             dependencies: [
-                "ATModem",
-                "TrackerGateway",
+                "GatewayDaemon",
                 "Simulator",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "bench/Sources"
         ),
-        .testTarget(name: "ATModemTests", dependencies: ["ATModem"]),
-        .testTarget(name: "TrackerGatewayTests", dependencies: ["TrackerGateway"]),
-        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "ATModem", "LineSocket"]),
-        .testTarget(name: "trackerdTests", dependencies: ["ATModem", "Simulator", "LineSocket"]),
+        // What every test target shares: temporary directories, waits, clocks, child processes.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "SMSCodecTests", dependencies: ["SMSCodec", "TestSupport"]),
+        .testTarget(name: "ATEngineTests", dependencies: ["ATEngine", "TestSupport"]),
+        .testTarget(name: "SerialTransportTests", dependencies: ["SerialTransport", "TestSupport"]),
+        .testTarget(name: "ATModemTests", dependencies: ["ATModem", "TestSupport"]),
+        .testTarget(name: "TrackerGatewayTests", dependencies: ["TrackerGateway", "TestSupport"]),
+        .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "ATModem", "LineSocket", "TrackerProfiles", "TestSupport"]),
+        .testTarget(name: "trackerdTests", dependencies: ["Simulator", "LineSocket", "TrackerProfiles", "TestSupport"]),
     ]
 )

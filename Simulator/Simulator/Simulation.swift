@@ -1,4 +1,6 @@
-import ATModem
+import SMSCodec
+import SerialTransport
+import TrackerProfiles
 import Foundation
 import LineSocket
 import Logging

@@ -1,3 +1,4 @@
+import TrackerProfiles
 import ArgumentParser
 import Dispatch
 import Foundation

@@ -1,6 +1,8 @@
 import ATModem
 import Foundation
 import Simulator
+import TestSupport
+import TrackerProfiles
 import Testing
 
 /// ATModem's `Modem` driving the virtual modem over its real pseudo-terminal: every command the

@@ -1,3 +1,5 @@
+import TestSupport
+import TrackerProfiles
 import Testing
 
 @testable import Simulator
@@ -84,7 +86,7 @@ import Testing
         (#"{"op":"send","from":"+15550002222","parts":["a",2]}"#, #"field "parts" must be an array of strings"#),
         (
             #"{"op":"tracker.add","number":"+639170000001","model":"nokia","position":[1,2]}"#,
-            #"unknown model "nokia"; known: tk103, xexun, gt06, teltonika"#
+            #"unknown model "nokia"; known: tk103, xexun, gt06, teltonika, generic"#
         ),
         (
             #"{"op":"tracker.add","number":"+639170000001","model":"tk103","position":[91,2]}"#,

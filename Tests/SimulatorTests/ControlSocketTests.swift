@@ -5,6 +5,7 @@ import Glibc
 import Darwin
 #endif
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Simulator

@@ -1,3 +1,4 @@
+import TestSupport
 import ATModem
 @testable import Simulator
 

@@ -1,4 +1,5 @@
 import ATModem
+import TestSupport
 import Testing
 @testable import Simulator
 

@@ -5,6 +5,8 @@ import Darwin
 #endif
 import ATModem
 import Foundation
+import TestSupport
+import TrackerProfiles
 import Testing
 
 @testable import Simulator

@@ -1,5 +1,6 @@
 import ATModem
 import Foundation
+import TestSupport
 import Testing
 @testable import Simulator
 

@@ -1,3 +1,4 @@
+import TestSupport
 import ATModem
 import Foundation
 import Logging

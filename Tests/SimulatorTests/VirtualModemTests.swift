@@ -1,6 +1,7 @@
 import ATModem
 import Foundation
 import Logging
+import TestSupport
 import Testing
 @testable import Simulator
 

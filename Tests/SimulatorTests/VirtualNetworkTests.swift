@@ -1,6 +1,8 @@
 import ATModem
 import Foundation
 import Logging
+import TestSupport
+import TrackerProfiles
 import Testing
 
 @testable import Simulator

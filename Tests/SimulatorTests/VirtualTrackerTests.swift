@@ -1,4 +1,6 @@
 import Foundation
+import TestSupport
+import TrackerProfiles
 import Testing
 
 @testable import Simulator

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import TrackerGateway
 
@@ -20,14 +21,14 @@ import Testing
     }
 
     @Test func aFreshRegistryHasNoFindings() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         _ = try registry.addCustomer(Fixtures.anna())
         #expect(try PrivacyCheck.run(dataDirectory: directory.dataDirectory, registry: registry) == [])
     }
 
     @Test func findsALocationFileAndAReadableMode() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let planted = directory.dataDirectory.appendingPathComponent("relay.tmp")
         try Data("lat:22.583472 long:113.916880".utf8).write(to: planted)
@@ -39,7 +40,7 @@ import Testing
     }
 
     @Test func findsCustomersAndAuditPastRetention() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let clock = SettableRegistryClock(Date(timeIntervalSince1970: 1_800_000_000))
         let registry = try Registry.open(dataDirectory: directory.dataDirectory, create: true, actor: "operator", clock: { clock.now })
         let anna = try registry.addCustomer(Fixtures.anna())

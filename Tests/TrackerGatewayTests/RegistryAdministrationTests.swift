@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import TrackerGateway
 
@@ -12,13 +13,13 @@ import Testing
 
     /// The database and its -wal, concatenated: what a refused command must leave unchanged.
     static func fileBytes(_ directory: TemporaryDirectory) throws -> [Data] {
-        try ["registry.sqlite", "registry.sqlite-wal"].map { name in
+        ["registry.sqlite", "registry.sqlite-wal"].map { name in
             (try? Data(contentsOf: directory.dataDirectory.appendingPathComponent(name))) ?? Data()
         }
     }
 
     @Test func exportHoldsEveryFieldHeldAndIsAudited() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let anna = try registry.addCustomer(Fixtures.anna(phones: ["+49 170 1234567", "+49 170 7654321"]))
         let tracker = try registry.addTracker(Fixtures.tracker(customerID: anna))
@@ -45,7 +46,7 @@ import Testing
     }
 
     @Test func exportJSONNamesEveryColumnTheCustomerTableHas() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let anna = try registry.addCustomer(Fixtures.anna())
         try registry.setDisputeHold(customerID: anna, held: true, note: "open")
@@ -70,7 +71,7 @@ import Testing
     }
 
     @Test func updateCorrectsFieldsAndIsAudited() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let anna = try registry.addCustomer(Fixtures.anna())
         try registry.updateCustomer(id: anna, CustomerUpdate(name: "Anna Schmidt", email: "anna@example.org", cardToken: "tok_new", cardLast4: "1881"))
@@ -100,7 +101,7 @@ import Testing
         RefusedUpdate(update: CustomerUpdate(cardToken: "tok"), error: .usage("--card-token needs --card-last4")),
     ])
     func refusedUpdateLeavesTheFilesUntouched(_ row: RefusedUpdate) throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let anna = try registry.addCustomer(Fixtures.anna())
         let before = try Self.fileBytes(directory)
@@ -109,7 +110,7 @@ import Testing
     }
 
     @Test func unknownAndErasedCustomersAreClearErrors() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let anna = try registry.addCustomer(Fixtures.anna())
         #expect(throws: GatewayError.unknownID(kind: "customer", id: 99)) { try registry.exportCustomer(id: 99) }
@@ -125,7 +126,7 @@ import Testing
     }
 
     @Test func eraseLeavesNoneOfTheCustomersDataInTheDatabaseOrLog() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let anna = try registry.addCustomer(Fixtures.anna())
         _ = try registry.addTracker(Fixtures.tracker(customerID: anna))
@@ -145,7 +146,7 @@ import Testing
     }
 
     @Test func removingAPhoneFreesItsNumberButNeverTheLastOne() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let anna = try registry.addCustomer(Fixtures.anna(phones: ["+49 170 1234567", "+49 170 7654321"]))
         let phones = try registry.phones(customerID: anna)
@@ -161,7 +162,7 @@ import Testing
     }
 
     @Test func removingATrackerMakesItAStranger() async throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let anna = try registry.addCustomer(Fixtures.anna())
         let tracker = try registry.addTracker(Fixtures.tracker(customerID: anna))
@@ -173,7 +174,7 @@ import Testing
     }
 
     @Test func trackerRouteForProvisioningNeedsAnActiveCustomer() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let anna = try registry.addCustomer(Fixtures.anna())
         let tracker = try registry.addTracker(Fixtures.tracker(customerID: anna))
@@ -185,7 +186,7 @@ import Testing
     }
 
     @Test func auditQueryFiltersByTimeAndCustomer() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let clock = SettableRegistryClock(Date(timeIntervalSince1970: 1_800_000_000))
         let registry = try open(directory, clock: clock)
         let anna = try registry.addCustomer(Fixtures.anna())

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 @testable import TrackerGateway
 
@@ -23,7 +24,7 @@ final class SettableRegistryClock: @unchecked Sendable {
     }
 
     @Test func terminatedCustomerNoLongerRoutesAndGainsNothing() async throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let anna = try registry.addCustomer(Fixtures.anna())
         _ = try registry.addTracker(Fixtures.tracker(customerID: anna))
@@ -39,7 +40,7 @@ final class SettableRegistryClock: @unchecked Sendable {
     }
 
     @Test func erasingShredsPIIAndFreesNumbers() async throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let anna = try registry.addCustomer(Fixtures.anna())
         _ = try registry.addTracker(Fixtures.tracker(customerID: anna))
@@ -57,7 +58,7 @@ final class SettableRegistryClock: @unchecked Sendable {
     }
 
     @Test func erasureLeavesNoWrappedKeyOrSealedFieldInTheFiles() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let anna = try registry.addCustomer(Fixtures.anna())
         _ = try registry.addCustomer(Fixtures.bernd())
@@ -79,7 +80,7 @@ final class SettableRegistryClock: @unchecked Sendable {
     }
 
     @Test func disputeHoldBlocksErasure() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let anna = try registry.addCustomer(Fixtures.anna())
         try registry.setDisputeHold(customerID: anna, held: true)
@@ -90,7 +91,7 @@ final class SettableRegistryClock: @unchecked Sendable {
     }
 
     @Test func sweepErasesOnlyDueCustomersAndOldAuditEntries() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let clock = SettableRegistryClock(Date(timeIntervalSince1970: 1_800_000_000))
         let registry = try open(directory, clock: clock)
         let policy = RetentionPolicy(terminatedGracePeriod: 90 * Self.day, auditRetention: 30 * Self.day)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import TrackerGateway
 
@@ -9,7 +10,7 @@ import Testing
     }
 
     @Test func initCreatesPrivateDirectoryKeyAndDatabase() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         _ = try registry.addCustomer(Fixtures.anna())
         let data = directory.dataDirectory
@@ -32,7 +33,7 @@ import Testing
         (Registry.databaseFileName + "-shm", 0o644),
     ] as [(String, UInt16)])
     func readableKeyOrDatabaseIsRefused(file: String, mode: UInt16) throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         _ = try registry.addCustomer(Fixtures.anna())
         let path = directory.dataDirectory.appendingPathComponent(file).path
@@ -42,14 +43,14 @@ import Testing
     }
 
     @Test func groupWritableDataDirectoryIsRefused() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         try Fixtures.openNew(in: directory).close()
         #expect(chmod(directory.dataDirectory.path, 0o770) == 0)
         #expect(throws: GatewayError.insecurePermissions(path: directory.dataDirectory.path, mode: 0o770)) { try Fixtures.reopen(directory) }
     }
 
     @Test func truncatedKeyIsRefused() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         try Fixtures.openNew(in: directory).close()
         let keyPath = directory.dataDirectory.appendingPathComponent(Registry.masterKeyFileName).path
         #expect(truncate(keyPath, 16) == 0)
@@ -69,7 +70,7 @@ import Testing
     ]
 
     @Test func databaseAndWALHoldNoPIIInClear() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let anna = try registry.addCustomer(Fixtures.anna())
         _ = try registry.addCustomer(Fixtures.bernd())

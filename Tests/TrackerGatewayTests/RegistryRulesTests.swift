@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import TrackerGateway
 
@@ -7,7 +8,7 @@ import Testing
     /// Runs `refusedCommand` on a reopened registry holding Anna (customer 1, tracker +4915199887766)
     /// and checks it throws `expected` and leaves every database file unchanged.
     func expectRefusal(_ expected: GatewayError, setUp: (Registry) throws -> Void = { _ in }, _ refusedCommand: (Registry) throws -> Void) throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let setup = try Fixtures.openNew(in: directory)
         let annaID = try setup.addCustomer(Fixtures.anna())
         _ = try setup.addTracker(Fixtures.tracker(customerID: annaID))
@@ -138,7 +139,7 @@ import Testing
         (.teltonika, "fleet s3cret"),
     ])
     func passwordsTheModelNeedsNotAreAccepted(model: TrackerModel, password: String) throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let customer = try registry.addCustomer(Fixtures.anna())
         let id = try registry.addTracker(NewTracker(customerID: customer, number: "+4915100000009", model: model, password: password))

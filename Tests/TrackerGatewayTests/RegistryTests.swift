@@ -1,11 +1,12 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 @testable import TrackerGateway
 
 @Suite struct RegistryTests {
     @Test func customerPhoneAndTrackerAreFoundByRole() async throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let customerID = try registry.addCustomer(Fixtures.anna())
         let secondPhoneID = try registry.addPhone(customerID: customerID, number: "+49 160 5550001")
@@ -27,7 +28,7 @@ import Testing
     }
 
     @Test func nationalSenderIsFoundWithTheStoredCallingCode() async throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let setup = try Fixtures.openNew(in: directory)
         try setup.setDefaultCallingCode(CallingCode(parsing: "49"))
         let customerID = try setup.addCustomer(Fixtures.anna(phones: ["0170 1234567"]))
@@ -44,7 +45,7 @@ import Testing
     }
 
     @Test func phoneWithoutTrackersAndTrackerWithoutOtherPhones() async throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let anna = try registry.addCustomer(Fixtures.anna())
         guard case .phone(let phone, let trackers) = try await registry.role(of: "+491701234567") else {
@@ -56,7 +57,7 @@ import Testing
     }
 
     @Test func customerDataIsReadBackDecrypted() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let annaID = try registry.addCustomer(Fixtures.anna())
         let berndID = try registry.addCustomer(Fixtures.bernd())
@@ -74,7 +75,7 @@ import Testing
     }
 
     @Test func auditRecordsCustomerPhoneAndTrackerAddsWithoutPII() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let customerID = try registry.addCustomer(Fixtures.anna())
         let phoneID = try registry.addPhone(customerID: customerID, number: "+491605550001")
@@ -92,7 +93,7 @@ import Testing
     }
 
     @Test func consentIsRecordedAndAudited() async throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let customerID = try registry.addCustomer(Fixtures.anna())
         let phoneID = try registry.customer(id: customerID).phones[0].phoneID
@@ -109,7 +110,7 @@ import Testing
     }
 
     @Test func unknownCustomerIDsAreClearErrors() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         #expect(throws: GatewayError.unknownID(kind: "customer", id: 42)) { try registry.addPhone(customerID: 42, number: "+491701234567") }
         #expect(throws: GatewayError.unknownID(kind: "customer", id: 42)) { try registry.addTracker(Fixtures.tracker(customerID: 42)) }
@@ -117,7 +118,7 @@ import Testing
     }
 
     @Test func reopeningWithAnotherMasterKeyIsRefused() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         try Fixtures.openNew(in: directory).close()
         let keyPath = directory.dataDirectory.appendingPathComponent(Registry.masterKeyFileName).path
         try FileManager.default.removeItem(atPath: keyPath)
@@ -128,7 +129,7 @@ import Testing
     }
 
     @Test func everyConnectionHasSecureDeleteForeignKeysAndWAL() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let writer = try registry.pool.write { db in
             [try Int.fetchOne(db, sql: "PRAGMA secure_delete"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys")]
@@ -143,7 +144,7 @@ import Testing
 
     @Test func schemaRefusesAPhoneRowForATrackersNumber() throws {
         // The rule holds even for a writer that skips the registry's checks.
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let anna = try registry.addCustomer(Fixtures.anna())
         _ = try registry.addTracker(Fixtures.tracker(customerID: anna))
@@ -167,14 +168,14 @@ import Testing
     }
 
     @Test func initTwiceIsRefused() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         try Fixtures.openNew(in: directory).close()
         #expect(throws: GatewayError.self) { try Fixtures.openNew(in: directory) }
         _ = try Fixtures.reopen(directory)
     }
 
     @Test func openingAnUninitialisedDirectoryIsRefused() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         #expect(throws: GatewayError.notInitialised(path: directory.dataDirectory.path)) { try Fixtures.reopen(directory) }
     }
 }

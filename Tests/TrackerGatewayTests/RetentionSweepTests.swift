@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import TrackerGateway
 
@@ -11,7 +12,7 @@ import Testing
     }
 
     @Test func sweepPurgesExactlyWhatIsDueAndNothingOnHold() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let clock = SettableRegistryClock(Date(timeIntervalSince1970: 1_800_000_000))
         let registry = try open(directory, clock: clock)
         try registry.setRetention(.afterTermination, to: "30d")
@@ -47,7 +48,7 @@ import Testing
     }
 
     @Test func sweepDeletesAuditEntriesPastTheirOwnRetention() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let clock = SettableRegistryClock(Date(timeIntervalSince1970: 1_800_000_000))
         let registry = try open(directory, clock: clock)
         try registry.setRetention(.audit, to: "7d")
@@ -64,7 +65,7 @@ import Testing
 
     @Test(arguments: [(29.0, true), (30.0, true), (31.0, false)])
     func terminationWithinThirtyDaysOfAnAmendmentIsMarked(daysAfterNotice: Double, underAmendment: Bool) throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let clock = SettableRegistryClock(Date(timeIntervalSince1970: 1_800_000_000))
         let registry = try open(directory, clock: clock)
         let anna = try registry.addCustomer(Fixtures.anna())
@@ -75,14 +76,14 @@ import Testing
     }
 
     @Test func terminationWithoutNoticeIsNotUnderAmendment() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let anna = try registry.addCustomer(Fixtures.anna())
         #expect(try registry.terminateCustomer(id: anna).underAmendment == false)
     }
 
     @Test func noticeRecipientsAreActiveCustomersConsentingPhones() async throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let anna = try registry.addCustomer(Fixtures.anna(phones: ["+49 170 1234567", "+49 170 7654321"]))
         let bernd = try registry.addCustomer(Fixtures.bernd())
@@ -121,7 +122,7 @@ import Testing
     }
 
     @Test func settingsDefaultAndPersist() throws {
-        let directory = TemporaryDirectory()
+        let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         #expect(try registry.retentionSettings() == .defaults)
         try registry.setRetention(.sweepInterval, to: "15m")

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The operator's CLI (issue 5), run as the real executable on a private data directory.

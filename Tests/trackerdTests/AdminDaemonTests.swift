@@ -1,5 +1,7 @@
 import Foundation
 import Simulator
+import TestSupport
+import TrackerProfiles
 import Testing
 
 /// `tracker provision`, `notify` and concurrent administration against the simulator and a real

@@ -1,5 +1,6 @@
 import Foundation
 import Simulator
+import TestSupport
 import Testing
 
 /// Every fault the simulated modem can show, survived by the real daemon with nothing lost:

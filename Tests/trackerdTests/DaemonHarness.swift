@@ -4,6 +4,8 @@ import LineSocket
 import Glibc
 #endif
 import Simulator
+import TestSupport
+import TrackerProfiles
 import Testing
 
 /// Who is who in every end-to-end test: the gateway, two customers, their phones and trackers.
@@ -176,52 +178,6 @@ final class DaemonHarness: @unchecked Sendable {
     }
 }
 
-/// `trackerd run` as a child process, its stdout and stderr appended to a log file.
-final class DaemonProcess: @unchecked Sendable {
-    let process = Process()
-    private let logHandle: FileHandle
-
-    init(arguments: [String], log: URL) throws {
-        if !FileManager.default.fileExists(atPath: log.path) {
-            _ = FileManager.default.createFile(atPath: log.path, contents: nil)
-        }
-        logHandle = try FileHandle(forWritingTo: log)
-        logHandle.seekToEndOfFile()
-        process.executableURL = ProcessRunner.executable("trackerd")
-        process.arguments = arguments
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = logHandle
-        process.standardError = logHandle
-        try process.run()
-    }
-
-    deinit { try? logHandle.close() }
-
-    var pid: Int32 { process.processIdentifier }
-    var isRunning: Bool { process.isRunning }
-
-    func kill(signal: Int32) {
-        guard process.isRunning else { return }
-        _ = Glibc.kill(process.processIdentifier, signal)
-    }
-
-    /// Waits for the process to end; its exit status, or nil when it is still running at the deadline.
-    func waitForExit(timeout: Duration = .seconds(20)) async -> Int32? {
-        guard await poll(timeout: timeout, { [self] in !process.isRunning }) else { return nil }
-        return process.terminationStatus
-    }
-
-    /// The same for clean-up paths that cannot await.
-    func waitForExitBlocking(timeout: Duration) -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        while process.isRunning && ContinuousClock.now < deadline { usleep(5_000) }
-        return process.isRunning ? nil : process.terminationStatus
-    }
-
-    /// Whether the process was ended by a signal rather than exiting.
-    var wasKilledBySignal: Bool { !process.isRunning && process.terminationReason == .uncaughtSignal }
-}
-
 /// The standard registry, made once per test run with the real CLI and copied into each test.
 enum RegistryTemplate {
     /// The template's data directory, or why it could not be made.
@@ -287,70 +243,3 @@ enum RegistryTemplate {
 /// initialisation of `RegistryTemplate.built`, before the exit handler that reads it exists.
 nonisolated(unsafe) private var templateRoot: String?
 
-enum TemporaryDirectory {
-    /// A new private directory directly under /tmp (short paths for Unix sockets).
-    static func make(prefix: String) throws -> URL {
-        var template = Array("/tmp/\(prefix)-XXXXXX".utf8CString)
-        guard let made = template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) else {
-            throw HarnessError("mkdtemp failed: errno \(errno)")
-        }
-        return URL(fileURLWithPath: String(cString: made), isDirectory: true)
-    }
-}
-
-struct HarnessError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Polls `condition` until it holds or the deadline passes; the deadline bounds a failing test,
-/// the condition (never the elapsed time) decides a passing one.
-func poll(timeout: Duration = .seconds(20), every interval: Duration = .milliseconds(20), _ condition: () async -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + timeout
-    while true {
-        if await condition() { return true }
-        if ContinuousClock.now >= deadline { return false }
-        try? await Task.sleep(for: interval)
-    }
-}
-
-/// Byte searches over files, for the privacy checks.
-enum ByteScan {
-    /// Every regular file under `directory`, recursively.
-    static func files(under directory: URL) -> [URL] {
-        var found: [URL] = []
-        let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey])
-        while let url = enumerator?.nextObject() as? URL {
-            if (try? url.resourceValues(forKeys: [.isRegularFileKey]))?.isRegularFile == true { found.append(url) }
-        }
-        return found
-    }
-
-    /// `(file name, needle)` for every needle found in one of `files`.
-    static func hits(of needles: [String], in files: [URL]) -> [(file: String, needle: String)] {
-        var hits: [(String, String)] = []
-        for file in files {
-            guard let data = try? Data(contentsOf: file) else { continue }
-            for needle in needles where !needle.isEmpty && data.range(of: Data(needle.utf8)) != nil {
-                hits.append((file.lastPathComponent, needle))
-            }
-        }
-        return hits
-    }
-
-    /// What `strings -n 4` prints: runs of at least `minimum` printable ASCII bytes.
-    static func printableRuns(of data: Data, minimum: Int = 4) -> [String] {
-        var runs: [String] = []
-        var current: [UInt8] = []
-        for byte in data {
-            if (0x20...0x7E).contains(byte) || byte == 0x09 {
-                current.append(byte)
-            } else {
-                if current.count >= minimum { runs.append(String(decoding: current, as: UTF8.self)) }
-                current.removeAll(keepingCapacity: true)
-            }
-        }
-        if current.count >= minimum { runs.append(String(decoding: current, as: UTF8.self)) }
-        return runs
-    }
-}

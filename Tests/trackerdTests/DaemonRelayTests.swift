@@ -1,5 +1,7 @@
 import Foundation
 import Simulator
+import TestSupport
+import TrackerProfiles
 import Testing
 
 /// The relay end to end: `trackerd run` as a process on the simulator's pty, the registry made
@@ -78,7 +80,7 @@ struct DaemonRelayTests {
         let expectedStart = switch tracker.model {
         case .tk103: String(format: "lat:%.6f\nlong:%.6f\nspeed:", lat, lon)
         case .xexun: String(format: "lat: %.6f long: %010.6f speed: ", lat, lon)
-        case .gt06: String(format: "Current position!Lat:N%.6f,Lon:E%.6f,", lat, lon)
+        case .gt06, .generic: String(format: "Current position!Lat:N%.6f,Lon:E%.6f,", lat, lon)
         case .teltonika: String(format: "GPS:1 Sat:7 Lat:%.5f Long:%.5f ", lat, lon)
         }
         for phone in Cast.adaPhones {

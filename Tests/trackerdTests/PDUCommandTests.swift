@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `trackerd pdu decode|encode` and `trackerd ports`, run as the real executable.

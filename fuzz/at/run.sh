@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p .build-fuzz fuzz/out fuzz/corpus-at
 swiftc -sanitize=fuzzer -parse-as-library -O \
-    Sources/ATModem/AT/*.swift fuzz/at/main.swift -o .build-fuzz/at-fuzz
+    Sources/ATEngine/*.swift fuzz/at/main.swift -o .build-fuzz/at-fuzz
 # Seed the corpus with a few realistic conversations if it is empty.
 if [ -z "$(ls -A fuzz/corpus-at)" ]; then
     printf '\x00\x00\x00\x3a\r\nOK\r\n\x03\x00\x3a\r\n+CREG: 0,1\r\n\x3a\r\nOK\r\n' > fuzz/corpus-at/seed-creg

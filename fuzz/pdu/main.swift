@@ -1,4 +1,4 @@
-// libFuzzer harness for the SMS PDU codec (Sources/ATModem/SMS), compiled standalone:
+// libFuzzer harness for the SMS PDU codec (Sources/SMSCodec), compiled standalone:
 // see run.sh. Every input goes through the raw-TPDU decoders, the modem hex decoder, the
 // segmenter and the reassembler. Besides "never crash", it checks three properties and traps
 // when one fails, so libFuzzer reports it:

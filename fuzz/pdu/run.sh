@@ -7,7 +7,7 @@ cd "$(dirname "$0")/../.."
 
 mkdir -p .build-fuzz fuzz/out/pdu
 swiftc -sanitize=fuzzer -parse-as-library -O \
-    Sources/ATModem/SMS/*.swift fuzz/pdu/main.swift -o .build-fuzz/pdu-fuzz
+    Sources/SMSCodec/*.swift fuzz/pdu/main.swift -o .build-fuzz/pdu-fuzz
 
 corpus=$(mktemp -d "${TMPDIR:-/tmp}/pdu-corpus.XXXXXX")
 trap 'rm -rf "$corpus"' EXIT

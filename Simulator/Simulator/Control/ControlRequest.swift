@@ -1,3 +1,4 @@
+import TrackerProfiles
 import Foundation
 
 /// One request on the simulator's control socket, parsed from a JSON line.

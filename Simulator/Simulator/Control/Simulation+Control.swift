@@ -1,4 +1,6 @@
-import ATModem
+import SMSCodec
+import SerialTransport
+import TrackerProfiles
 
 /// Replies on the control socket: `{"ok":true,…}` or `{"ok":false,"error":"…"}`.
 enum ControlReply {

@@ -1,4 +1,6 @@
-import ATModem
+import SMSCodec
+import SerialTransport
+import TrackerProfiles
 
 /// What the virtual modem needs from the network it is attached to.
 ///

@@ -1,4 +1,6 @@
-import ATModem
+import SMSCodec
+import SerialTransport
+import TrackerProfiles
 import Dispatch
 import Foundation
 import Logging

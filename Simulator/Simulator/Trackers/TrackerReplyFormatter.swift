@@ -1,3 +1,4 @@
+import TrackerProfiles
 import Foundation
 
 /// Writes a tracker's position replies and alarms in its model's real format.
@@ -49,7 +50,7 @@ struct TrackerReplyFormatter: Sendable {
         switch model {
         case .tk103: return "\(kind)\n" + tk103Body(at: t)
         case .xexun: return "\(kind) " + xexunBody(at: t)
-        case .gt06: return chinese ? "\(kind)" + gt06ChineseBody(at: t) : "\(kind)" + gt06Body(at: t)
+        case .gt06, .generic: return chinese ? "\(kind)" + gt06ChineseBody(at: t) : "\(kind)" + gt06Body(at: t)
         case .teltonika: return "\(kind) " + teltonikaBody(at: t)
         }
     }
@@ -59,7 +60,7 @@ struct TrackerReplyFormatter: Sendable {
         switch model {
         case .tk103: positionReply(.tk103Link, at: now)
         case .xexun: positionReply(.xexunText, at: now)
-        case .gt06: positionReply(.gt06Where, at: now)
+        case .gt06, .generic: positionReply(.gt06Where, at: now)
         case .teltonika: positionReply(.teltonikaGetGPS, at: now)
         }
     }

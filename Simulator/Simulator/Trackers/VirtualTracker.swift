@@ -1,3 +1,4 @@
+import TrackerProfiles
 import Foundation
 
 /// How a virtual tracker is set up: the control socket's `tracker.add` fields.

@@ -120,7 +120,7 @@ public struct CallingCode: Hashable, Sendable {
 }
 
 extension Character {
-    var isASCIIDigit: Bool { isASCII && isNumber }
+    public var isASCIIDigit: Bool { isASCII && isNumber }
 }
 
 extension String {

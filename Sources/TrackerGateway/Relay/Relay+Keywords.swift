@@ -1,4 +1,5 @@
 import Logging
+import SMSCodec
 
 /// A registered phone's keywords: LOCATE [label], STOP, START, HELP.
 ///
@@ -85,7 +86,7 @@ extension Relay {
         let profile = TrackerCommandProfile.standard(for: tracker.model, genericPositionCommand: configuration.genericPositionCommand)
         let command = profile.positionCommand(password: tracker.password)
         do {
-            _ = try await modem.send(text: command, to: tracker.number, ucs2: GSMAlphabet.needsUCS2(command))
+            _ = try await modem.send(text: command, to: tracker.number, ucs2: !GSM7.canEncode(command))
             currentCounters.deliveredSends += 1
             currentCounters.commandsSent += 1
             log.info("position command sent", metadata: ["to": "\(NumberMask.mask(tracker.number))"])
@@ -99,7 +100,7 @@ extension Relay {
     func reply(_ text: String, to phone: PhoneRoute, log: Logger) async {
         guard !SubscriberNumber.same(phone.number, configuration.ownNumber) else { return }
         do {
-            _ = try await modem.send(text: text, to: phone.number, ucs2: GSMAlphabet.needsUCS2(text))
+            _ = try await modem.send(text: text, to: phone.number, ucs2: !GSM7.canEncode(text))
             currentCounters.deliveredSends += 1
             currentCounters.repliesSent += 1
             log.debug("reply sent", metadata: ["to": "\(NumberMask.mask(phone.number))"])

@@ -1,13 +1,5 @@
 import Foundation
-
-/// The tracker families the gateway can command (`../shared/corpus/tracker-sms.md`).
-public enum TrackerModel: String, CaseIterable, Sendable, Codable {
-    case tk103
-    case xexun
-    case gt06
-    case teltonika
-    case generic
-}
+@_exported import TrackerProfiles
 
 /// A registered phone as the relay needs it: where to send, and whether it consented.
 public struct PhoneRoute: Sendable, Equatable {

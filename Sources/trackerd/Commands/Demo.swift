@@ -1,3 +1,4 @@
+import GatewayDaemon
 import ATModem
 import ArgumentParser
 import Foundation
@@ -125,7 +126,7 @@ struct DemoScript {
             relay: RelayConfiguration(ownNumber: Self.gateway)
         )
         configuration.logLevel = .warning
-        let daemon = try Daemon(configuration: configuration, registry: registry, logger: Logger(label: "trackerd"))
+        let daemon = try CLIError.reporting { try Daemon(configuration: configuration, registry: registry, logger: Logger(label: "trackerd")) }
         let daemonTask = Task { try await daemon.run(shutdownSignals: []) }
         defer { daemonTask.cancel() }
 

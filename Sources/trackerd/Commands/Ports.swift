@@ -1,3 +1,4 @@
+import GatewayDaemon
 import ATModem
 import ArgumentParser
 import Foundation

@@ -1,3 +1,4 @@
+import GatewayDaemon
 import ArgumentParser
 import TrackerGateway
 

@@ -1,3 +1,4 @@
+import GatewayDaemon
 import ATModem
 import ArgumentParser
 import Foundation
@@ -50,7 +51,7 @@ extension Trackerd {
                 logLevel: level
             )
             let registry = try CLIError.reporting { try data.openRegistry() }
-            let daemon = try Daemon(configuration: configuration, registry: registry, logger: Logger(label: "trackerd"))
+            let daemon = try CLIError.reporting { try Daemon(configuration: configuration, registry: registry, logger: Logger(label: "trackerd")) }
             try await daemon.run()
         }
     }
