@@ -169,3 +169,25 @@ struct DatabaseFiles: Equatable {
     }
 }
 
+
+/// The schema itself keeps the audit log to known actions and the settings to known keys.
+@Suite struct RegistrySchemaListTests {
+    @Test(arguments: [
+        "INSERT INTO audit (at, actor, action) VALUES (1, 'op', 'customer.name-is-Ada')",
+        "INSERT INTO settings (key, value) VALUES ('free.text', x'00')",
+    ])
+    func unknownAuditActionOrSettingKeyIsRefusedByTheSchema(_ statement: String) throws {
+        let directory = try TemporaryDirectory()
+        let registry = try Fixtures.openNew(in: directory)
+        defer { try? registry.close() }
+        #expect(throws: GatewayError.self) { try registry.write { db in try db.execute(sql: statement) } }
+    }
+
+    @Test func everyAuditActionTheCodeKnowsIsAllowedByTheSchema() throws {
+        let directory = try TemporaryDirectory()
+        let registry = try Fixtures.openNew(in: directory)
+        defer { try? registry.close() }
+        let allowed = try registry.read { db in try Set(String.fetchAll(db, sql: "SELECT name FROM audit_actions")) }
+        #expect(Set(AuditAction.allCases.map(\.rawValue)).isSubset(of: allowed))
+    }
+}

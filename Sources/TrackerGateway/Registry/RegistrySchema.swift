@@ -154,6 +154,49 @@ enum RegistrySchema {
                 ALTER TABLE customers ADD COLUMN terminated_under_amendment INTEGER NOT NULL DEFAULT 0 CHECK (terminated_under_amendment IN (0, 1));
                 """)
         }
+        migrator.registerMigration("v3: audit actions and setting keys as tables") { db in
+            // The allowed audit actions and setting keys stay rules of the schema (metadata only, no
+            // free text), but as rows: a later migration adds one with an INSERT instead of
+            // rebuilding both tables to widen a CHECK.
+            try db.execute(sql: """
+                CREATE TABLE audit_actions (name TEXT PRIMARY KEY NOT NULL CHECK (length(name) BETWEEN 3 AND 48)) WITHOUT ROWID;
+                INSERT INTO audit_actions (name) VALUES
+                    ('customer.add'), ('phone.add'), ('tracker.add'),
+                    ('phone.consent-withdrawn'), ('phone.consent-given'),
+                    ('customer.terminate'), ('customer.erase'),
+                    ('customer.dispute-hold'), ('customer.dispute-release'),
+                    ('gateway.own-number-set'), ('settings.default-calling-code-set'),
+                    ('customer.show'), ('customer.export'), ('customer.update'), ('customer.purge'),
+                    ('phone.remove'), ('tracker.remove'), ('tracker.provision'),
+                    ('notice.amendment'), ('notice.breach'), ('settings.set');
+                CREATE TABLE setting_keys (name TEXT PRIMARY KEY NOT NULL CHECK (length(name) BETWEEN 3 AND 48)) WITHOUT ROWID;
+                INSERT INTO setting_keys (name) VALUES
+                    ('gateway.own-number'), ('numbers.default-calling-code'), ('vault.key-check'), ('vault.shred-count'),
+                    ('retention.after-termination'), ('retention.audit'), ('retention.sweep-interval');
+
+                CREATE TABLE settings_v3 (
+                    key TEXT PRIMARY KEY NOT NULL REFERENCES setting_keys(name),
+                    value BLOB NOT NULL
+                ) WITHOUT ROWID;
+                INSERT INTO settings_v3 (key, value) SELECT key, value FROM settings;
+                DROP TABLE settings;
+                ALTER TABLE settings_v3 RENAME TO settings;
+
+                CREATE TABLE audit_v3 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at INTEGER NOT NULL,
+                    actor TEXT NOT NULL CHECK (length(actor) BETWEEN 1 AND 64),
+                    action TEXT NOT NULL REFERENCES audit_actions(name),
+                    customer_id INTEGER,
+                    subject_id INTEGER
+                );
+                INSERT INTO audit_v3 (id, at, actor, action, customer_id, subject_id) SELECT id, at, actor, action, customer_id, subject_id FROM audit;
+                DROP TABLE audit;
+                ALTER TABLE audit_v3 RENAME TO audit;
+                CREATE INDEX audit_by_time ON audit(at);
+                CREATE INDEX audit_by_customer ON audit(customer_id);
+                """)
+        }
         return migrator
     }
 }
