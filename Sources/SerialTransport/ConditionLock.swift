@@ -10,11 +10,11 @@ import Darwin
 /// clock cannot stretch or cut a wait. (`Mutex` from Synchronization has no condition.)
 /// `@unchecked Sendable`: the pthread objects are made for sharing between threads and live
 /// at a fixed address for the object's life.
-final class ConditionLock: @unchecked Sendable {
+package final class ConditionLock: @unchecked Sendable {
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let condition = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
 
-    init() {
+    package init() {
         precondition(pthread_mutex_init(mutex, nil) == 0, "pthread_mutex_init failed")
         var attributes = pthread_condattr_t()
         pthread_condattr_init(&attributes)
@@ -30,20 +30,20 @@ final class ConditionLock: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    func withLock<Result>(_ body: () throws -> Result) rethrows -> Result {
+    package func withLock<Result>(_ body: () throws -> Result) rethrows -> Result {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         return try body()
     }
 
     /// Wakes every waiter. Call with the lock held, after changing what they wait for.
-    func broadcast() {
+    package func broadcast() {
         pthread_cond_broadcast(condition)
     }
 
     /// Waits, with the lock held, until signalled or `deadline`; may wake early, so callers
     /// re-check their condition in a loop.
-    func wait(until deadline: ContinuousClock.Instant) {
+    package func wait(until deadline: ContinuousClock.Instant) {
         let remaining = ContinuousClock.now.duration(to: deadline)
         guard remaining > .zero else { return }
         var now = timespec()

@@ -13,6 +13,10 @@ extension DescriptorTransport {
         try descriptor.read(maxCount: maxCount, timeout: timeout)
     }
 
+    public func wake() {
+        descriptor.wake()
+    }
+
     public func close() {
         descriptor.close()
     }

@@ -14,6 +14,9 @@ import Synchronization
 /// progress has left `poll`, so a descriptor number is never closed under a waiting
 /// thread and reused by an unrelated `open`.
 ///
+/// `wake()` uses a second pipe that only `read` watches: it makes a blocked read return `[]`
+/// early (work was posted to the thread that reads), and never disturbs a write.
+///
 /// Hang-up, `POLLERR`, `EIO` and end-of-file all end reading with `.closed`: a hung-up
 /// pseudo-terminal reports readable forever, and treating that as "no data yet" would spin.
 final class PollingDescriptor: Sendable {
@@ -22,11 +25,16 @@ final class PollingDescriptor: Sendable {
 
     private let wakeReadFD: Int32
     private let wakeWriteFD: Int32
+    /// The `wake()` pipe: read end polled by `read` only.
+    private let nudgeReadFD: Int32
+    private let nudgeWriteFD: Int32
     private let release: @Sendable (Int32) -> Void
     private let state = Mutex(State())
 
     private struct State {
         var closed = false
+        /// A nudge byte is in its pipe and not yet taken by a read.
+        var nudgePending = false
         var operationsInProgress = 0
         var released = false
     }
@@ -35,6 +43,7 @@ final class PollingDescriptor: Sendable {
     /// when closed — also when this initialiser throws.
     init(fd: Int32, device: String, release: @escaping @Sendable (Int32) -> Void) throws(TransportError) {
         var pipeFDs: [Int32] = [-1, -1]
+        var nudgeFDs: [Int32] = [-1, -1]
         let flags = fcntl(fd, F_GETFL)
         guard flags >= 0, fcntl(fd, F_SETFL, flags | O_NONBLOCK) == 0 else {
             let code = errno
@@ -46,7 +55,13 @@ final class PollingDescriptor: Sendable {
             release(fd)
             throw .fromErrno(code, device: device, operation: "open", context: "wake pipe")
         }
-        for pipeFD in pipeFDs {
+        guard pipe(&nudgeFDs) == 0 else {
+            let code = errno
+            release(fd)
+            for pipeFD in pipeFDs { _ = Glibc.close(pipeFD) }
+            throw .fromErrno(code, device: device, operation: "open", context: "wake pipe")
+        }
+        for pipeFD in pipeFDs + nudgeFDs {
             _ = fcntl(pipeFD, F_SETFD, FD_CLOEXEC)
             _ = fcntl(pipeFD, F_SETFL, fcntl(pipeFD, F_GETFL) | O_NONBLOCK)
         }
@@ -55,6 +70,8 @@ final class PollingDescriptor: Sendable {
         self.release = release
         wakeReadFD = pipeFDs[0]
         wakeWriteFD = pipeFDs[1]
+        nudgeReadFD = nudgeFDs[0]
+        nudgeWriteFD = nudgeFDs[1]
     }
 
     deinit {
@@ -76,8 +93,9 @@ final class PollingDescriptor: Sendable {
             var pollSet = [
                 pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
                 pollfd(fd: wakeReadFD, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: nudgeReadFD, events: Int16(POLLIN), revents: 0),
             ]
-            let ready = poll(&pollSet, 2, Self.milliseconds(until: deadline))
+            let ready = poll(&pollSet, 3, Self.milliseconds(until: deadline))
             if ready < 0 {
                 let code = errno
                 if code == EINTR { continue }
@@ -85,6 +103,10 @@ final class PollingDescriptor: Sendable {
             }
             if pollSet[1].revents != 0 { throw closedError(operation: "read") }
             if ready == 0 { return [] }
+            if pollSet[2].revents != 0 && pollSet[0].revents == 0 {
+                takeNudge()
+                return []
+            }
 
             let events = pollSet[0].revents
             if events & Int16(POLLNVAL) != 0 { throw closedError(operation: "read") }
@@ -131,6 +153,26 @@ final class PollingDescriptor: Sendable {
                 throw .fromErrno(code, device: device, operation: "write")
             }
             try waitUntilWritable(deadline: deadline, written: offset, of: bytes.count)
+        }
+    }
+
+    /// Makes a blocked (or the next) `read` return `[]` without closing anything. One byte in
+    /// the nudge pipe, written only when none is pending, so a burst of wake-ups costs one write.
+    func wake() {
+        state.withLock { state in
+            guard !state.closed, !state.nudgePending else { return }
+            state.nudgePending = true
+            var byte: UInt8 = 1
+            _ = Glibc.write(nudgeWriteFD, &byte, 1)
+        }
+    }
+
+    private func takeNudge() {
+        state.withLock { state in
+            guard state.nudgePending else { return }
+            state.nudgePending = false
+            var byte: UInt8 = 0
+            _ = Glibc.read(nudgeReadFD, &byte, 1)
         }
     }
 
@@ -199,8 +241,7 @@ final class PollingDescriptor: Sendable {
 
     private func releaseDescriptors() {
         release(fd)
-        _ = Glibc.close(wakeReadFD)
-        _ = Glibc.close(wakeWriteFD)
+        for pipeFD in [wakeReadFD, wakeWriteFD, nudgeReadFD, nudgeWriteFD] { _ = Glibc.close(pipeFD) }
     }
 
     private func closedError(operation: String, detail: String = "") -> TransportError {

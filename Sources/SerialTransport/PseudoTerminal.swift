@@ -119,6 +119,10 @@ public final class PseudoTerminal: Transport {
         }
     }
 
+    public func wake() {
+        master.wake()
+    }
+
     /// Closes the master, so whoever has the slave open sees hang-up, and removes the links
     /// `publish(link:)` made that still point here. Idempotent.
     public func close() {

@@ -75,6 +75,7 @@ public final class ScriptedTransport: Transport, @unchecked Sendable {
     private var echoEnabled: Bool
     private var delay: Duration
     private var closingSwitch = false
+    private var wakePending = false
     private var closed = false
     private var pending: [(readableAt: ContinuousClock.Instant, bytes: [UInt8])] = []
     private var writtenBytes: [UInt8] = []
@@ -185,12 +186,23 @@ public final class ScriptedTransport: Transport, @unchecked Sendable {
                 if let first = pending.first, first.readableAt <= now {
                     return .success(takeReadable(maxCount: maxCount, now: now))
                 }
+                if wakePending {
+                    wakePending = false
+                    return .success([])
+                }
                 if now >= deadline { return .success([]) }
                 let wakeAt = pending.first.map { min($0.readableAt, deadline) } ?? deadline
                 lock.wait(until: wakeAt)
             }
         }
         return try result.get()
+    }
+
+    public func wake() {
+        lock.withLock {
+            wakePending = true
+            lock.broadcast()
+        }
     }
 
     public func close() {

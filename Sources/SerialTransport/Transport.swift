@@ -14,6 +14,11 @@ public protocol Transport: AnyObject, Sendable {
     /// An empty array means the timeout passed with nothing to read.
     func read(maxCount: Int, timeout: Duration) throws(TransportError) -> [UInt8]
 
+    /// Makes a `read` blocked in another thread return `[]` at once (or the next `read`, when
+    /// none is blocked now), without closing anything: how the modem's thread is told that
+    /// work was posted to it while it waits for the device.
+    func wake()
+
     /// Closes the device; idempotent. A blocked `read` returns with `.closed`.
     func close()
 }
