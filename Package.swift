@@ -34,8 +34,10 @@ let package = Package(
         .target(name: "ATEngine"),
         // The SMS PDU codec (TS 23.040 / 23.038): pure, no I/O.
         .target(name: "SMSCodec"),
+        // One monotonic time line (system or a test's hand) for the modem threads and the relay.
+        .target(name: "MonotonicTime"),
         // One modem's shell on its own thread: joins the engine, the codec and a transport.
-        .target(name: "ATModem", dependencies: ["ATEngine", "SMSCodec", "SerialTransport"]),
+        .target(name: "ATModem", dependencies: ["ATEngine", "SMSCodec", "SerialTransport", "MonotonicTime"]),
         // The tracker families' commands and acknowledgements, shared by the gateway and the simulator.
         .target(name: "TrackerProfiles"),
         .target(name: "LineSocket"),
@@ -44,6 +46,7 @@ let package = Package(
             dependencies: [
                 "SMSCodec",
                 "TrackerProfiles",
+                "MonotonicTime",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -100,7 +103,7 @@ let package = Package(
             path: "bench/Sources"
         ),
         // What every test target shares: temporary directories, waits, clocks, child processes.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["MonotonicTime"], path: "Tests/TestSupport"),
         .testTarget(name: "SMSCodecTests", dependencies: ["SMSCodec", "TestSupport"]),
         .testTarget(name: "ATEngineTests", dependencies: ["ATEngine", "TestSupport"]),
         .testTarget(name: "SerialTransportTests", dependencies: ["SerialTransport", "TestSupport"]),

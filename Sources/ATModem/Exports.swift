@@ -2,3 +2,4 @@
 @_exported import ATEngine
 @_exported import SMSCodec
 @_exported import SerialTransport
+@_exported import MonotonicTime

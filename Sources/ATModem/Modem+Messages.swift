@@ -1,6 +1,8 @@
-/// Sending, reading, listing and deleting SMS in PDU mode, and turning URCs into messages.
+/// Sending, reading, listing and deleting SMS in PDU mode.
 ///
-/// TS 27.005 §3.4–3.5 (`+CMGL`, `+CMGR`, `+CMGD`, `+CMGS`, `+CNMA`) and §3.4.1 (`+CNMI` indications).
+/// TS 27.005 §3.4–3.5 (`+CMGL`, `+CMGR`, `+CMGD`, `+CMGS`). Every operation on a stored message
+/// names its slot (memory and index); one on another memory than the modem reads from now is
+/// chained behind the `+CPMS` that selects it (`StorageBook.selection(for:)`).
 extension Modem {
     // MARK: - Sending
 
@@ -49,11 +51,41 @@ extension Modem {
         return reference
     }
 
+    // MARK: - Slot commands
+
+    /// Runs `+<body>` (e.g. `+CMGR=3`) on a slot of `storage`, selecting the memory first when needed.
+    func slotCommand(_ body: String, storage: String, timeout: Duration? = nil, completion: @escaping @Sendable (Result<ATResponse, ModemError>) -> Void) {
+        let selection = book.selection(for: storage)
+        let text: String
+        switch selection {
+        case .current:
+            text = "AT" + body
+        case .select(let memory):
+            let receive = book.receiveStorage
+            text = "AT+CPMS=\"\(memory)\",\"\(receive)\",\"\(receive)\";" + body
+        }
+        enqueue(ATCommand(text, timeout: timeout ?? configuration.commandTimeout)) { [weak self] result in
+            if case .select(let memory) = selection {
+                self?.assumeIsolated { $0.book.selectionFinished(memory, succeeded: (try? result.get()) != nil) }
+            }
+            completion(result)
+        }
+    }
+
+    func slotCommand(_ body: String, storage: String, timeout: Duration? = nil) async throws(ModemError) -> ATResponse {
+        let result: Result<ATResponse, ModemError> = await withCheckedContinuation { continuation in
+            slotCommand(body, storage: storage, timeout: timeout) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
     // MARK: - Storage
 
-    /// Every message in the current storage (`+CMGL=4`), decoded; undecodable ones are reported on `events`.
-    public func listStored() async throws(ModemError) -> [StoredSMS] {
-        let response = try await execute("AT+CMGL=4", timeout: configuration.commandTimeout * 4)
+    /// Every message in `storage` (default: where new messages go) with `+CMGL=4`, decoded;
+    /// undecodable ones are reported (and, in storage mode, deleted).
+    public func listStored(storage: String? = nil) async throws(ModemError) -> [StoredSMS] {
+        let memory = storage ?? book.receiveStorage
+        let response = try await slotCommand("+CMGL=4", storage: memory, timeout: configuration.commandTimeout * 4)
         var messages: [StoredSMS] = []
         var header: [String]?
         for line in response.lines {
@@ -63,7 +95,8 @@ extension Modem {
             }
             guard let fields = header, let index = fields.first.flatMap({ Int($0) }) else { continue }
             header = nil
-            if let stored = decodeStored(index: index, status: fields.count > 1 ? Int(fields[1]) : nil, hex: line) {
+            let slot = StorageSlot(storage: memory, index: index)
+            if let stored = decodeStored(slot: slot, status: fields.count > 1 ? Int(fields[1]) : nil, hex: line) {
                 messages.append(stored)
             }
         }
@@ -71,11 +104,19 @@ extension Modem {
     }
 
     /// Reads one stored message (`+CMGR`); nil when the slot is empty.
-    public func read(index: Int) async throws(ModemError) -> StoredSMS? {
+    public func read(_ slot: StorageSlot) async throws(ModemError) -> StoredSMS? {
+        let result: Result<ATResponse, ModemError> = await withCheckedContinuation { continuation in
+            slotCommand("+CMGR=\(slot.index)", storage: slot.storage) { continuation.resume(returning: $0) }
+        }
+        return try parseRead(result, slot: slot)
+    }
+
+    func parseRead(_ result: Result<ATResponse, ModemError>, slot: StorageSlot) throws(ModemError) -> StoredSMS? {
         let response: ATResponse
-        do {
-            response = try await execute("AT+CMGR=\(index)")
-        } catch {
+        switch result {
+        case .success(let value):
+            response = value
+        case .failure(let error):
             // 321: invalid memory index — the slot is empty (already deleted or never used).
             if case .command(.commandFailed(_, .cmsError(321, _))) = error { return nil }
             throw error
@@ -88,210 +129,98 @@ extension Modem {
                 status = fields.first.flatMap { Int($0) }
                 continue
             }
-            if sawHeader { return decodeStored(index: index, status: status, hex: line) }
+            if sawHeader { return decodeStored(slot: slot, status: status, hex: line) }
         }
         return nil
     }
 
     /// Deletes one stored message (`+CMGD`).
-    public func delete(index: Int) async throws(ModemError) {
-        deleting.insert(index)
-        defer {
-            deleting.remove(index)
-            // The caller is done with the message either way. After a failed delete it stays in
-            // storage, and the next sweep must hand it out again so that it can be deleted then.
-            handedOut.remove(index)
-            // A `+CMTI` for this slot that overtook the end of the delete names the next message
-            // stored there: read it now that the old one is gone from the books too.
-            if indicatedWhileDeleting.remove(index) != nil {
-                Task { await self.fetchStored(index: index) }
-            }
+    public func delete(_ slot: StorageSlot) async throws(ModemError) {
+        let result: Result<Void, ModemError> = await withCheckedContinuation { continuation in
+            deleteNow(slot) { continuation.resume(returning: $0) }
         }
-        try await execute("AT+CMGD=\(index)")
+        try result.get()
     }
 
-    /// Deletes several stored messages; stops at the first failure.
-    public func delete(indices: [Int]) async throws(ModemError) {
-        let sorted = Set(indices).sorted()
-        for (position, index) in sorted.enumerated() {
+    /// Deletes several stored messages in order; stops at the first failure, and releases the
+    /// rest so a sweep sees every part of the message again.
+    public func delete(_ slots: [StorageSlot]) async throws(ModemError) {
+        let sorted = Set(slots).sorted()
+        for (position, slot) in sorted.enumerated() {
             do {
-                try await delete(index: index)
+                try await delete(slot)
             } catch {
-                // The rest stay in storage: released, so a sweep sees every part of the message again.
-                handedOut.subtract(sorted[position...])
+                book.released(Array(sorted[(position + 1)...]))
                 throw error
             }
         }
     }
 
-    /// Processes what is already stored: deliveries go through reassembly onto `incoming`,
-    /// status reports onto `statusReports` (and are deleted). Run at start-up and after every reconnect.
-    /// Returns how many stored messages were taken up.
+    /// Starts a `+CMGD`; the book hears of its end, and a `+CMTI` that overtook it is read then.
+    func deleteNow(_ slot: StorageSlot, completion: (@Sendable (Result<Void, ModemError>) -> Void)? = nil) {
+        book.deleteStarted(slot)
+        slotCommand("+CMGD=\(slot.index)", storage: slot.storage) { [weak self] result in
+            self?.assumeIsolated { modem in
+                if modem.book.deleteFinished(slot) { modem.readIndicated(slot) }
+            }
+            completion?(result.map { _ in () })
+        }
+    }
+
+    /// Gives slots back without deleting them (the relay gave up): the next sweep takes them again.
+    public func release(_ slots: [StorageSlot]) {
+        book.released(slots)
+    }
+
+    /// Takes up what is stored and not held yet, in every memory the modem offers (where new
+    /// messages go last, so older deliveries come first): deliveries go through reassembly to
+    /// the delegate, status reports are reported and deleted. Run at start-up, after every
+    /// re-open and when a probe shows more stored than held. Returns how many were taken.
     @discardableResult
-    public func processStored() async throws(ModemError) -> Int {
+    public func sweepStorage(allMemories: Bool = true) async throws(ModemError) -> Int {
+        var memories = allMemories ? offeredStorages.filter { $0 != book.receiveStorage } : []
+        memories.append(book.receiveStorage)
         var taken = 0
-        for stored in try await listStored() where !handedOut.contains(stored.index) && !buffered.contains(stored.index) {
-            switch stored.pdu.tpdu {
-            case .deliver(let deliver):
+        for memory in memories {
+            let stored = try await listStored(storage: memory)
+            var deliveries: [StorageSlot: SMSDeliver] = [:]
+            var foreign = 0
+            for message in stored {
+                switch message.pdu.tpdu {
+                case .deliver(let deliver):
+                    deliveries[message.slot] = deliver
+                case .statusReport(let report):
+                    taken += 1
+                    tell(.statusReport(report))
+                    if book.state(of: message.slot) == nil { deleteNow(message.slot) }
+                case .submit:
+                    // Drafts or sent copies some modems keep: not a received message, left alone.
+                    foreign += 1
+                }
+            }
+            book.noteForeign(foreign, in: memory)
+            for slot in book.listed(stored.map(\.slot).filter { deliveries[$0] != nil }) {
+                guard let deliver = deliveries[slot] else { continue }
                 taken += 1
-                accept(deliver, index: stored.index)
-            case .statusReport(let report):
-                taken += 1
-                statusContinuation.yield(report)
-                try await delete(index: stored.index)
-            case .submit:
-                // Drafts or sent copies some modems keep; not a received message.
-                continue
+                accept(deliver, slot: slot)
             }
         }
         return taken
     }
 
-    // MARK: - Indications
-
-    func handle(_ urc: URC) {
-        switch urc.name.uppercased() {
-        case "+CMTI":
-            guard let index = urc.storageIndex?.index else { return }
-            Task { await self.fetchStored(index: index) }
-        case "+CMT":
-            handleDirect(urc) { [weak self] hex in
-                guard let self else { return }
-                let pdu = try ModemPDU.decode(hex: hex)
-                if case .deliver(let deliver) = pdu.tpdu { await self.accept(deliver, index: nil) }
-            }
-        case "+CDS":
-            handleDirect(urc) { [weak self] hex in
-                guard let self else { return }
-                let pdu = try ModemPDU.decode(hex: hex)
-                if case .statusReport(let report) = pdu.tpdu { await self.yieldStatusReport(report) }
-            }
-        case "+CDSI":
-            guard let index = urc.storageIndex?.index else { return }
-            Task { await self.fetchStatusReport(index: index) }
-        case "+CREG":
-            if let stat = urc.registration?.status, let status = RegistrationStatus(rawValue: stat) {
-                eventContinuation.yield(.registration(status))
-            }
-        default:
-            eventContinuation.yield(.unsolicited(name: urc.name))
-        }
-    }
-
-    /// `+CMT`/`+CDS` carry the PDU on their trailing line; in direct mode each must be acknowledged.
-    private func handleDirect(_ urc: URC, decode: @escaping @Sendable (String) async throws -> Void) {
-        let hex = urc.trailing.first
-        let acknowledge = configuration.receiveMode == .direct
-        Task {
-            if let hex, urc.complete {
-                do {
-                    try await decode(hex)
-                } catch let error as PDUError {
-                    self.reportUndecodable(index: nil, error: error)
-                } catch {}
-            }
-            // Acknowledge even what we could not decode: a refused ack only makes the network resend it.
-            if acknowledge { _ = try? await self.execute("AT+CNMA") }
-        }
-    }
-
-    private func reportUndecodable(index: Int?, error: PDUError) {
-        eventContinuation.yield(.undecodable(index: index, error: error))
-    }
-
-    private func yieldStatusReport(_ report: SMSStatusReport) {
-        statusContinuation.yield(report)
-    }
-
-    private func fetchStored(index: Int) async {
-        if handedOut.contains(index) && deleting.contains(index) {
-            // The modem freed the slot and stored a new message in it before the delete's `OK`
-            // was taken up here: not the message handed out, which dropping it would lose.
-            indicatedWhileDeleting.insert(index)
-            return
-        }
-        guard !handedOut.contains(index), !buffered.contains(index), !reading.contains(index) else { return }
-        reading.insert(index)
-        defer { reading.remove(index) }
-        guard let stored = try? await read(index: index) else { return }
-        switch stored.pdu.tpdu {
-        case .deliver(let deliver): accept(deliver, index: index)
-        case .statusReport(let report):
-            statusContinuation.yield(report)
-            _ = try? await delete(index: index)
-        case .submit: return
-        }
-    }
-
-    private func fetchStatusReport(index: Int) async {
-        guard let stored = try? await read(index: index) else { return }
-        if case .statusReport(let report) = stored.pdu.tpdu { statusContinuation.yield(report) }
-        _ = try? await delete(index: index)
-    }
-
-    private func decodeStored(index: Int, status: Int?, hex: String) -> StoredSMS? {
+    /// Decodes a stored PDU; an undecodable one is reported and, in storage mode, deleted (it
+    /// can never be relayed, and it must not fill the SIM).
+    func decodeStored(slot: StorageSlot, status: Int?, hex: String) -> StoredSMS? {
         do {
             let pdu = try ModemPDU.decode(hex: hex)
-            return StoredSMS(index: index, status: status.flatMap(StoredSMS.Status.init(rawValue:)), pdu: pdu)
+            return StoredSMS(slot: slot, status: status.flatMap(StoredSMS.Status.init(rawValue:)), pdu: pdu)
         } catch {
-            reportUndecodable(index: index, error: error)
+            tell(.undecodable(slot: slot, error: error))
+            if book.state(of: slot) == nil || book.state(of: slot) == .reading {
+                book.readFinished(slot, holdsMessage: false)
+                deleteNow(slot)
+            }
             return nil
         }
-    }
-
-    // MARK: - Reassembly
-
-    /// Feeds one part to the reassembler and hands out what completes.
-    func accept(_ deliver: SMSDeliver, index: Int?) {
-        if let index { buffered.insert(index) }
-        handle(reassembler.add(deliver, token: index, now: clock.now))
-        armExpiry()
-    }
-
-    private func handle(_ events: [ReassemblyEvent<Int?>]) {
-        for event in events {
-            switch event {
-            case .complete(let message):
-                let indices = message.tokens.compactMap { $0 }
-                buffered.subtract(indices)
-                handedOut.formUnion(indices)
-                incomingContinuation.yield(ReceivedSMS(
-                    sender: message.originator,
-                    body: message.body,
-                    alphabet: message.alphabet,
-                    timestamp: message.timestamp,
-                    messageClass: message.messageClass,
-                    concatenationReference: message.concatenationReference,
-                    partCount: message.partCount,
-                    storageIndices: indices.sorted()
-                ))
-            case .duplicate:
-                // Kept in storage until the message it duplicates is relayed; its token is in that message's list.
-                continue
-            case .evicted(let tokens), .expired(let tokens):
-                let indices = tokens.compactMap { $0 }
-                buffered.subtract(indices)
-                eventContinuation.yield(.partsExpired(count: tokens.count))
-                if !indices.isEmpty {
-                    Task { _ = try? await self.delete(indices: indices) }
-                }
-            }
-        }
-    }
-
-    private func armExpiry() {
-        guard expiryTask == nil, reassembler.pendingCount > 0 else { return }
-        let clock = self.clock
-        let interval = configuration.reassemblyMaxAge / 4
-        expiryTask = Task { [weak self] in
-            do { try await clock.sleep(for: interval, tolerance: nil) } catch { return }
-            await self?.expireParts()
-        }
-    }
-
-    private func expireParts() {
-        expiryTask = nil
-        handle(reassembler.expire(now: clock.now))
-        armExpiry()
     }
 }

@@ -1,4 +1,4 @@
-/// Start-up, identity and health.
+/// Start-up and identity.
 ///
 /// The sequence follows DESIGN.md "Real modems differ": probe until the modem answers (it may be
 /// booting, echoing, or stuck at a `> ` prompt), then echo off, verbose errors, PIN, PDU mode,
@@ -6,14 +6,14 @@
 extension Modem {
     /// Brings the modem from power-up (or an unknown state) to receiving messages.
     public func start() async throws(ModemError) {
-        startReading()
         try await waitUntilResponsive()
         try await executeWhenSIMReady("ATE0")
         // Verbose errors make failures actionable; a modem without +CMEE still works.
         _ = try? await execute("AT+CMEE=1")
         try await unlockSIM()
         try await executeWhenSIMReady("AT+CMGF=0")
-        _ = try await selectStorage()
+        offeredStorages = await readableStorages()
+        try await selectStorage()
         switch configuration.receiveMode {
         case .storage:
             try await executeFirstAccepted(["AT+CNMI=2,1,0,1,0", "AT+CNMI=1,1,0,1,0", "AT+CNMI=2,1,0,0,0", "AT+CNMI=2,1"])
@@ -25,11 +25,10 @@ extension Modem {
 
     /// Sends `AT` until the modem answers. A modem left at a `> ` prompt is freed with Esc first.
     public func waitUntilResponsive() async throws(ModemError) {
-        startReading()
         for attempt in 1...max(1, configuration.probeAttempts) {
             if attempt == 1 || attempt % 3 == 0 {
                 // Esc cancels a half-written +CMGS from a previous run; harmless otherwise.
-                do { try transport.write([0x1B]) } catch { throw .transport(error) }
+                try writeRaw([0x1B])
             }
             do {
                 try await execute(ATCommand("AT", timeout: configuration.probeInterval))
@@ -42,7 +41,7 @@ extension Modem {
         throw .notResponding(device: path, attempts: configuration.probeAttempts)
     }
 
-    /// A health probe: true when the modem answers `AT` within the ordinary timeout.
+    /// True when the modem answers `AT` within the ordinary timeout.
     public func isResponsive() async -> Bool {
         do {
             try await execute("AT")
@@ -52,9 +51,7 @@ extension Modem {
         }
     }
 
-    /// Whether the SIM is unlocked (`+CPIN: READY`). A SIM that was reset (a brown-out, a loose
-    /// contact) asks for its PIN again and refuses every SMS command until start-up runs again.
-    /// TS 27.007 §8.3.
+    /// Whether the SIM is unlocked (`+CPIN: READY`). TS 27.007 §8.3.
     public func isSIMReady() async -> Bool {
         (try? await simState()) == "READY"
     }
@@ -74,28 +71,27 @@ extension Modem {
 
     public func signalQuality() async throws(ModemError) -> SignalQuality {
         let response = try await execute("AT+CSQ")
-        guard let fields = response.lines.lazy.compactMap({ ResponseFields.fields(of: $0, prefix: "+CSQ") }).first,
-              fields.count >= 2, let rssi = Int(fields[0]), let ber = Int(fields[1])
-        else { throw .unexpectedResponse(command: "AT+CSQ", detail: "no +CSQ: <rssi>,<ber> line") }
-        return SignalQuality(rssi: rssi, bitErrorRate: ber)
+        guard let signal = HealthReport.signal(in: response.lines) else {
+            throw .unexpectedResponse(command: "AT+CSQ", detail: "no +CSQ: <rssi>,<ber> line")
+        }
+        return signal
     }
 
     public func registration() async throws(ModemError) -> RegistrationStatus {
         let response = try await execute("AT+CREG?")
-        // `+CREG: <n>,<stat>[,<lac>,<ci>]`; a few modems answer `+CREG: <stat>` alone.
-        guard let line = response.lines.first(where: { ResponseFields.fields(of: $0, prefix: "+CREG") != nil }),
-              let stat = URC.parseRegistration(line)?.status, let status = RegistrationStatus(rawValue: stat)
-        else { throw .unexpectedResponse(command: "AT+CREG?", detail: "no +CREG: <n>,<stat> line") }
+        guard let status = HealthReport.registration(in: response.lines) else {
+            throw .unexpectedResponse(command: "AT+CREG?", detail: "no +CREG: <n>,<stat> line")
+        }
         return status
     }
 
     /// Occupancy of the storage in use for reading (`+CPMS?`).
     public func storageStatus() async throws(ModemError) -> StorageStatus {
         let response = try await execute("AT+CPMS?")
-        guard let fields = response.lines.lazy.compactMap({ ResponseFields.fields(of: $0, prefix: "+CPMS") }).first,
-              fields.count >= 3, let used = Int(fields[1]), let total = Int(fields[2])
-        else { throw .unexpectedResponse(command: "AT+CPMS?", detail: "no +CPMS: <mem>,<used>,<total> line") }
-        return StorageStatus(storage: fields[0], used: used, total: total)
+        guard let status = HealthReport.storage(in: response.lines) else {
+            throw .unexpectedResponse(command: "AT+CPMS?", detail: "no +CPMS: <mem>,<used>,<total> line")
+        }
+        return status
     }
 
     // MARK: - Steps
@@ -112,41 +108,48 @@ extension Modem {
             throw error
         }
         // After a PIN the SIM takes a moment before it answers READY.
-        let deadline = clock.now.advanced(by: configuration.simReadyPatience)
+        let deadline = executor.time.now.advanced(by: configuration.simReadyPatience)
         while true {
             state = try await simState()
             if state == "READY" { return }
-            if clock.now >= deadline { throw .pinRequired(device: path, state: state) }
-            try? await clock.sleep(for: .milliseconds(250), tolerance: nil)
+            if executor.time.now >= deadline { throw .pinRequired(device: path, state: state) }
+            try? await executor.sleep(for: .milliseconds(250))
         }
     }
 
-    private func simState() async throws(ModemError) -> String {
+    func simState() async throws(ModemError) -> String {
         let response = try await executeWhenSIMReady("AT+CPIN?")
-        guard let fields = response.lines.lazy.compactMap({ ResponseFields.fields(of: $0, prefix: "+CPIN") }).first,
-              let state = fields.first
-        else { throw .unexpectedResponse(command: "AT+CPIN?", detail: "no +CPIN: line") }
-        return state.uppercased()
+        guard let state = HealthReport.simState(in: response.lines) else {
+            throw .unexpectedResponse(command: "AT+CPIN?", detail: "no +CPIN: line")
+        }
+        return state
     }
 
-    /// Chooses message storage with `+CPMS`, preferred first; reports when it is full.
-    @discardableResult
-    func selectStorage() async throws(ModemError) -> StorageStatus {
+    /// The memories the modem can read messages from (`+CPMS=?`, first list), in its order; those
+    /// that hold no received SMS of their own (`MT` is `SM`+`ME` again, `BM` broadcasts, `SR`
+    /// status reports) are left out. Empty when the modem does not say.
+    private func readableStorages() async -> [String] {
+        guard let response = try? await executeWhenSIMReady("AT+CPMS=?") else { return [] }
+        return StorageList.readable(from: response.lines)
+    }
+
+    /// Chooses the one storage new messages go to (`<mem2>` and `<mem3>`, and `<mem1>` for
+    /// reading), preferred first; reports when it is full.
+    private func selectStorage() async throws(ModemError) {
         var candidates = [configuration.preferredStorage.uppercased()]
-        for fallback in ["SM", "ME", "MT"] where !candidates.contains(fallback) { candidates.append(fallback) }
+        for fallback in offeredStorages + ["SM", "ME", "MT"] where !candidates.contains(fallback) { candidates.append(fallback) }
         var lastError: ModemError?
         for name in candidates {
             do {
                 let response = try await executeWhenSIMReady("AT+CPMS=\"\(name)\",\"\(name)\",\"\(name)\"")
-                storageName = name
-                // Set form answers `+CPMS: <used1>,<total1>,…`.
+                book.reset(receiveStorage: name)
+                book.selected(name)
+                // The set form answers `+CPMS: <used1>,<total1>,…`.
                 if let fields = response.lines.lazy.compactMap({ ResponseFields.fields(of: $0, prefix: "+CPMS") }).first,
-                   fields.count >= 2, let used = Int(fields[0]), let total = Int(fields[1]) {
-                    let status = StorageStatus(storage: name, used: used, total: total)
-                    if status.isFull { eventContinuation.yield(.storageFull(storage: name, used: used, total: total)) }
-                    return status
+                   fields.count >= 2, let used = Int(fields[0]), let total = Int(fields[1]), total > 0, used >= total {
+                    tell(.storageFull(storage: name, used: used, total: total))
                 }
-                return StorageStatus(storage: name, used: 0, total: 0)
+                return
             } catch {
                 lastError = error
             }
@@ -157,13 +160,13 @@ extension Modem {
     /// Runs a command, retrying while the SIM is still initialising (`+CMS ERROR: 314`, `+CME ERROR: 14`).
     @discardableResult
     func executeWhenSIMReady(_ text: String) async throws(ModemError) -> ATResponse {
-        let deadline = clock.now.advanced(by: configuration.simReadyPatience)
+        let deadline = executor.time.now.advanced(by: configuration.simReadyPatience)
         while true {
             do {
                 return try await execute(text)
             } catch {
-                guard Self.isSIMBusy(error), clock.now < deadline else { throw error }
-                try? await clock.sleep(for: .milliseconds(500), tolerance: nil)
+                guard Self.isSIMBusy(error), executor.time.now < deadline else { throw error }
+                try? await executor.sleep(for: .milliseconds(500))
             }
         }
     }
@@ -189,5 +192,29 @@ extension Modem {
         case .cmeError(let code, _): return code == 14 || code == 515
         default: return false
         }
+    }
+}
+
+/// `+CPMS=?` — TS 27.005 §3.2.2: `+CPMS: (list of <mem1>s),(list of <mem2>s),(list of <mem3>s)`.
+enum StorageList {
+    /// Memories that hold received messages of their own.
+    static let messageMemories: Set<String> = ["SM", "ME"]
+
+    static func readable(from lines: [String]) -> [String] {
+        guard let line = lines.first(where: { $0.trimmingSpaces().uppercased().hasPrefix("+CPMS:") }) else { return [] }
+        let body = line.trimmingSpaces().dropFirst("+CPMS:".count)
+        // The first parenthesised list; a modem that prints no parentheses gives one flat list.
+        let first: Substring
+        if let open = body.firstIndex(of: "("), let close = body[open...].firstIndex(of: ")") {
+            first = body[body.index(after: open)..<close]
+        } else {
+            first = body
+        }
+        var seen: [String] = []
+        for field in ResponseFields.split(String(first)) {
+            let name = field.uppercased()
+            if messageMemories.contains(name), !seen.contains(name) { seen.append(name) }
+        }
+        return seen
     }
 }

@@ -1,112 +1,68 @@
-import Foundation
-
-/// A GSM modem driven in PDU mode: the actor shell that carries out the AT engine's actions.
+/// A GSM modem driven in PDU mode: the shell that carries out the AT engine's actions on the
+/// modem's own thread.
 ///
-/// It owns the transport (read by one thread that blocks in `poll`), the engine and the clock.
-/// Everything it learns arrives on three streams: `incoming` (reassembled SMS), `statusReports`
-/// and `events`. TS 27.005 §3 (PDU mode) and TS 27.007 for the general commands.
-public actor Modem<C: Clock> where C.Duration == Duration {
+/// Its executor (`ModemExecutor`) is one thread that reads the transport and hands the bytes
+/// straight to `received(_:)`; the engine's answers complete commands and deliver URCs on that
+/// same thread, and what the modem learns goes synchronously to its `ModemDelegate` — no stream,
+/// no pump task, no actor hop between the device and the delegate's decision. TS 27.005 §3 (PDU
+/// mode) and TS 27.007 for the general commands.
+public actor Modem {
     public nonisolated let path: String
     public nonisolated let configuration: ModemConfiguration
-    public nonisolated let incoming: AsyncStream<ReceivedSMS>
-    public nonisolated let statusReports: AsyncStream<SMSStatusReport>
-    public nonisolated let events: AsyncStream<ModemEvent>
+    public nonisolated let executor: ModemExecutor
+
+    public nonisolated var unownedExecutor: UnownedSerialExecutor {
+        executor.asUnownedSerialExecutor()
+    }
 
     let transport: any Transport
-    let clock: C
-    var engine: CommandEngine<C.Instant>
-    private var waiting: [CommandID: CheckedContinuation<ATResponse, any Error>] = [:]
+    var engine = CommandEngine<MonotonicInstant>()
+    var delegate: (any ModemDelegate)?
+    private var waiting: [CommandID: @Sendable (Result<ATResponse, ModemError>) -> Void] = [:]
     private var nextCommandID: UInt64 = 0
-    /// When the engine wants `timerFired`; nil when nothing is pending.
-    private var timerDeadline: C.Instant?
-    /// The one sleeping timer task, and the instant it wakes at.
-    private var timerTask: Task<Void, Never>?
-    private var timerTaskWakesAt: C.Instant?
-    private var pumpTask: Task<Void, Never>?
+    private var engineTimer: TimerQueue<@Sendable () -> Void>.Handle?
     private var closedError: ModemError?
 
-    var reassembler: Reassembler<Int?, C.Instant>
-    var expiryTask: Task<Void, Never>?
+    var book: StorageBook
+    var reassembler: Reassembler<StorageSlot?, MonotonicInstant>
+    var expiryTimer: TimerQueue<@Sendable () -> Void>.Handle?
     var nextConcatenationReference: Int
-    /// Storage indices handed out on `incoming` and not yet deleted: a sweep must not hand them out twice.
-    var handedOut: Set<Int> = []
-    /// Storage indices being read right now (a `+CMTI` and a sweep may name the same one).
-    var reading: Set<Int> = []
-    /// Storage indices of parts waiting in the reassembler.
-    var buffered: Set<Int> = []
-    /// Storage indices with a `+CMGD` in flight, and those of them a `+CMTI` named meanwhile.
-    var deleting: Set<Int> = []
-    var indicatedWhileDeleting: Set<Int> = []
-    var storageName: String = "SM"
+    /// Memories the modem offers for reading (`+CPMS=?`), learnt at start-up.
+    var offeredStorages: [String] = []
+    /// Counters for status: lines the engine dropped, URCs nobody asked for.
+    public private(set) var garbageLines = 0
 
-    let incomingContinuation: AsyncStream<ReceivedSMS>.Continuation
-    let statusContinuation: AsyncStream<SMSStatusReport>.Continuation
-    let eventContinuation: AsyncStream<ModemEvent>.Continuation
-
-    /// Wraps an open transport; call `start()` to run the start-up sequence.
-    public init(transport: any Transport, configuration: ModemConfiguration = ModemConfiguration(), clock: C) {
+    /// Wraps an open transport and starts reading it on `executor`; call `start()` next.
+    public init(transport: any Transport, configuration: ModemConfiguration = ModemConfiguration(), executor: ModemExecutor, delegate: (any ModemDelegate)? = nil) {
         self.path = transport.path
         self.transport = transport
         self.configuration = configuration
-        self.clock = clock
-        self.engine = CommandEngine<C.Instant>()
-        self.reassembler = Reassembler<Int?, C.Instant>(capacity: configuration.reassemblyCapacity, maxAge: configuration.reassemblyMaxAge)
+        self.executor = executor
+        self.delegate = delegate
+        self.book = StorageBook(receiveStorage: configuration.preferredStorage.uppercased())
+        self.reassembler = Reassembler(capacity: configuration.reassemblyCapacity, maxAge: configuration.reassemblyMaxAge)
         self.nextConcatenationReference = configuration.firstConcatenationReference
-        (incoming, incomingContinuation) = AsyncStream.makeStream(of: ReceivedSMS.self, bufferingPolicy: .unbounded)
-        (statusReports, statusContinuation) = AsyncStream.makeStream(of: SMSStatusReport.self, bufferingPolicy: .bufferingNewest(256))
-        (events, eventContinuation) = AsyncStream.makeStream(of: ModemEvent.self, bufferingPolicy: .bufferingNewest(256))
+        executor.attach(
+            transport,
+            onBytes: { [weak self] bytes in self?.assumeIsolated { $0.received(bytes) } },
+            onClosed: { [weak self] error in self?.assumeIsolated { $0.transportEnded(error) } }
+        )
     }
 
-    /// Starts reading the transport. Idempotent; `start()` calls it.
-    public func startReading() {
-        guard pumpTask == nil else { return }
-        let (bytes, feed) = AsyncStream.makeStream(of: ReaderOutput.self, bufferingPolicy: .unbounded)
-        let transport = self.transport
-        // A dedicated thread: the read blocks in poll(2), which must not tie up a cooperative-pool thread.
-        let reader = Thread {
-            while true {
-                do {
-                    let chunk = try transport.read(maxCount: 4096, timeout: .seconds(3600))
-                    if !chunk.isEmpty { feed.yield(.bytes(chunk)) }
-                } catch {
-                    feed.yield(.closed(error))
-                    feed.finish()
-                    return
-                }
-            }
-        }
-        reader.name = "modem-reader"
-        reader.start()
-        pumpTask = Task { [weak self] in
-            for await output in bytes {
-                guard let self else { return }
-                switch output {
-                case .bytes(let chunk): await self.received(chunk)
-                case .closed(let error): await self.transportEnded(error)
-                }
-            }
-        }
+    /// Replaces the delegate (nil: nothing is told any more).
+    public func setDelegate(_ delegate: (any ModemDelegate)?) {
+        self.delegate = delegate
     }
+
+    // MARK: - Commands
 
     /// Runs one AT command and returns its response; a final result other than `OK` throws.
     @discardableResult
     public func execute(_ command: ATCommand) async throws(ModemError) -> ATResponse {
-        if let closedError { throw closedError }
-        startReading()
-        nextCommandID += 1
-        let id = CommandID(nextCommandID)
-        do {
-            return try await withCheckedThrowingContinuation { continuation in
-                waiting[id] = continuation
-                perform(engine.enqueue(command, id: id, now: clock.now))
-            }
-        } catch let error as ModemError {
-            throw error
-        } catch let error as ATError {
-            throw .command(error)
-        } catch {
-            throw .closed(device: path)
+        let result: Result<ATResponse, ModemError> = await withCheckedContinuation { continuation in
+            enqueue(command) { continuation.resume(returning: $0) }
         }
+        return try result.get()
     }
 
     /// Convenience for a command given as text with the ordinary timeout.
@@ -115,7 +71,20 @@ public actor Modem<C: Clock> where C.Duration == Duration {
         try await execute(ATCommand(text, timeout: timeout ?? configuration.commandTimeout))
     }
 
-    /// Closes the transport; pending commands fail, streams finish.
+    /// Queues a command; `completion` runs on the modem's thread with its outcome. The hot path
+    /// (read on `+CMTI`, acknowledge a `+CMT`, delete) uses this directly, without a task.
+    func enqueue(_ command: ATCommand, completion: @escaping @Sendable (Result<ATResponse, ModemError>) -> Void) {
+        if let closedError {
+            completion(.failure(closedError))
+            return
+        }
+        nextCommandID += 1
+        let id = CommandID(nextCommandID)
+        waiting[id] = completion
+        perform(engine.enqueue(command, id: id, now: executor.time.now))
+    }
+
+    /// Closes the transport; pending commands fail, the delegate hears `.closed`.
     public func close() {
         transport.close()
         transportEnded(TransportError(device: path, kind: .closed, operation: "close"))
@@ -124,92 +93,112 @@ public actor Modem<C: Clock> where C.Duration == Duration {
     /// Whether the transport has ended (closed, unplugged).
     public var isClosed: Bool { closedError != nil }
 
+    /// Commands queued behind the one in flight (a pool sends out of the least queued modem).
+    public var queuedCommands: Int { engine.queuedCount }
+
+    /// Writes raw bytes (Esc to free a modem stuck at a `> ` prompt).
+    func writeRaw(_ bytes: [UInt8]) throws(ModemError) {
+        do { try transport.write(bytes) } catch { throw .transport(error) }
+    }
+
     // MARK: - Carrying out the engine's actions
 
-    private func received(_ chunk: [UInt8]) {
-        perform(engine.received(chunk, now: clock.now))
+    func received(_ chunk: [UInt8]) {
+        perform(engine.received(chunk, now: executor.time.now))
     }
 
-    /// The timer task woke: fire the engine if its deadline has come, else sleep on to it.
-    private func timerWoke(scheduledFor instant: C.Instant) {
-        // A task replaced while it was already waking must not disturb its successor.
-        guard timerTaskWakesAt == instant else { return }
-        timerTask = nil
-        timerTaskWakesAt = nil
-        guard let deadline = timerDeadline else { return }
-        if clock.now >= deadline {
-            timerDeadline = nil
-            perform(engine.timerFired(now: clock.now))
-        } else {
-            startTimerTask(wakingAt: deadline)
+    private func engineTimerFired() {
+        engineTimer = nil
+        perform(engine.timerFired(now: executor.time.now))
+    }
+
+    private func setEngineTimer(_ deadline: MonotonicInstant?) {
+        if let engineTimer { executor.cancel(engineTimer) }
+        engineTimer = deadline.map { deadline in
+            executor.schedule(at: deadline) { [weak self] in self?.assumeIsolated { $0.engineTimerFired() } }
         }
     }
 
-    /// Every command moves the engine's deadline; rather than a task per command, one task sleeps
-    /// and is replaced only when the deadline comes earlier than it wakes.
-    private func setTimer(_ deadline: C.Instant?) {
-        timerDeadline = deadline
-        guard let deadline else { return }
-        if let wakesAt = timerTaskWakesAt, wakesAt <= deadline { return }
-        timerTask?.cancel()
-        startTimerTask(wakingAt: deadline)
-    }
-
-    private func startTimerTask(wakingAt instant: C.Instant) {
-        timerTaskWakesAt = instant
-        let clock = self.clock
-        timerTask = Task { [weak self] in
-            do { try await clock.sleep(until: instant, tolerance: nil) } catch { return }
-            await self?.timerWoke(scheduledFor: instant)
-        }
-    }
-
-    private func transportEnded(_ error: any Error) {
+    func transportEnded(_ error: TransportError) {
         guard closedError == nil else { return }
-        let transportError = (error as? TransportError) ?? TransportError(device: path, kind: .closed, operation: "read")
-        closedError = .transport(transportError)
+        closedError = .transport(error)
+        executor.detach(transport)
         perform(engine.transportClosed())
-        for (_, continuation) in waiting { continuation.resume(throwing: ModemError.transport(transportError)) }
+        let pending = waiting
         waiting.removeAll()
-        timerTask?.cancel()
-        expiryTask?.cancel()
-        eventContinuation.yield(.closed(transportError))
-        incomingContinuation.finish()
-        statusContinuation.finish()
-        eventContinuation.finish()
+        for (_, completion) in pending { completion(.failure(.transport(error))) }
+        if let engineTimer { executor.cancel(engineTimer) }
+        if let expiryTimer { executor.cancel(expiryTimer) }
+        engineTimer = nil
+        expiryTimer = nil
+        let delegate = self.delegate
+        self.delegate = nil
+        delegate?.modem(self, noticed: .closed(error))
     }
 
-    private func perform(_ actions: [EngineAction<C.Instant>]) {
+    /// Carries out the engine's actions: writes at once, in order; then the timer the engine asked
+    /// for last; and only then the completions and URCs. Those may queue the next command (a read
+    /// on `+CMTI`, a read after a delete), which runs the engine again from here: had they run
+    /// mid-loop, the rest of this batch — a stale `.setTimer(nil)` from before that command
+    /// started — would have disarmed the new command's timeout.
+    private func perform(_ actions: [EngineAction<MonotonicInstant>]) {
+        var timer: MonotonicInstant??
+        var deferred: [EngineAction<MonotonicInstant>] = []
         for action in actions {
             switch action {
             case .write(let bytes):
                 do {
                     try transport.write(bytes)
                 } catch {
+                    transport.close()
                     transportEnded(error)
                     return
                 }
+            case .setTimer(let deadline):
+                timer = .some(deadline)
+            case .garbage:
+                garbageLines += 1
+            case .complete, .urc:
+                deferred.append(action)
+            }
+        }
+        if let timer { setEngineTimer(timer) }
+        for action in deferred {
+            switch action {
             case .complete(let id, let result):
-                guard let continuation = waiting.removeValue(forKey: id) else { continue }
-                switch result {
-                case .success(let response): continuation.resume(returning: response)
-                case .failure(let error): continuation.resume(throwing: error)
-                }
+                guard let completion = waiting.removeValue(forKey: id) else { continue }
+                completion(result.mapError { .command($0) })
             case .urc(let urc):
                 handle(urc)
-            case .setTimer(let deadline):
-                setTimer(deadline)
             default:
                 continue
             }
         }
     }
+
+    func tell(_ event: ModemEvent) {
+        delegate?.modem(self, noticed: event)
+    }
 }
 
-/// What the reader thread hands to the actor, in order.
-enum ReaderOutput: Sendable {
-    case bytes([UInt8])
-    case closed(any Error)
+/// What a modem tells its owner, synchronously on the modem's thread.
+public protocol ModemDelegate: AnyObject, Sendable {
+    /// A complete message (every part reassembled). In storage mode its parts stay in storage
+    /// until someone deletes them; the answer says what becomes of it now.
+    func modem(_ modem: isolated Modem, received message: ReceivedSMS) -> MessageDisposition
+    /// Anything else worth knowing: registration, storage full, undecodable, closed, reports.
+    func modem(_ modem: isolated Modem, noticed event: ModemEvent)
+}
+
+/// What the delegate did with a complete message.
+public enum MessageDisposition: Sendable, Equatable {
+    /// Taken: it will be deleted (storage mode) when done; acknowledged now (direct mode).
+    case taken
+    /// Not taken now (the registry was unreachable, say): left in storage for a later sweep, or
+    /// refused with `+CNMA=2` in direct mode so the network delivers it again.
+    case leftForLater
+    /// Not wanted (binary data, say): deleted now, acknowledged in direct mode.
+    case discard
 }
 
 /// Something the modem told us that is not a message.
@@ -218,11 +207,12 @@ public enum ModemEvent: Sendable, Equatable {
     case registration(RegistrationStatus)
     /// The modem's message storage is full: new messages will be refused by the network.
     case storageFull(storage: String, used: Int, total: Int)
-    /// A message or part could not be decoded and was left alone; metadata only.
-    case undecodable(index: Int?, error: PDUError)
-    /// Incomplete concatenated parts were given up after the reassembly age.
+    /// A message or part could not be decoded; metadata only. In storage mode it was deleted.
+    case undecodable(slot: StorageSlot?, error: PDUError)
+    /// Incomplete concatenated parts were given up after the reassembly age (and deleted).
     case partsExpired(count: Int)
-    /// A URC nobody asked for (vendor noise, `RING`); its name only.
-    case unsolicited(name: String)
+    /// A status report (`+CDS`, or a stored one, which was deleted).
+    case statusReport(SMSStatusReport)
     case closed(TransportError)
 }
+

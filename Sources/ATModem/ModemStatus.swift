@@ -76,9 +76,15 @@ public struct StoredSMS: Sendable, Equatable {
         case storedSent = 3
     }
 
-    public var index: Int
+    public var slot: StorageSlot
     public var status: Status?
     public var pdu: ModemPDU
+
+    public init(slot: StorageSlot, status: Status?, pdu: ModemPDU) {
+        self.slot = slot
+        self.status = status
+        self.pdu = pdu
+    }
 }
 
 /// A complete incoming SMS: every concatenated part, reassembled, with where its parts are stored.
@@ -90,10 +96,10 @@ public struct ReceivedSMS: Sendable, Equatable {
     public var messageClass: MessageClass?
     public var concatenationReference: Int?
     public var partCount: Int
-    /// Storage indices of every part (and duplicate) to delete once relayed; empty in direct mode.
-    public var storageIndices: [Int]
+    /// Where every part (and duplicate) is stored, to delete once relayed; empty in direct mode.
+    public var storageSlots: [StorageSlot]
 
-    public init(sender: PhoneAddress, body: MessageBody, alphabet: Alphabet, timestamp: ServiceCentreTimestamp, messageClass: MessageClass?, concatenationReference: Int?, partCount: Int, storageIndices: [Int]) {
+    public init(sender: PhoneAddress, body: MessageBody, alphabet: Alphabet, timestamp: ServiceCentreTimestamp, messageClass: MessageClass?, concatenationReference: Int?, partCount: Int, storageSlots: [StorageSlot]) {
         self.sender = sender
         self.body = body
         self.alphabet = alphabet
@@ -101,7 +107,7 @@ public struct ReceivedSMS: Sendable, Equatable {
         self.messageClass = messageClass
         self.concatenationReference = concatenationReference
         self.partCount = partCount
-        self.storageIndices = storageIndices
+        self.storageSlots = storageSlots
     }
 
     /// The text, when the message is text (GSM 7-bit or UCS-2).

@@ -9,12 +9,10 @@ import TrackerGateway
 /// `send` for the CLI commands that reach phones and trackers through the modem. JSON lines.
 struct ControlService: Service {
     let path: String
-    let status: StatusBoard
-    let relay: Relay<ContinuousClock>
-    let link: ModemLink
-    let logger: Logger
+    let daemon: Daemon
     /// Answers `{"op":"provision","tracker":ID,"timeout":SECONDS}` (ControlService+Provision).
-    var provisioner: Provisioner? = nil
+    let provisioner: Provisioner?
+    let logger: Logger
 
     func run() async throws {
         let server = try LineSocketServer(path: path, asyncHandler: { line in
@@ -33,8 +31,7 @@ struct ControlService: Service {
         else { return Self.error("request must be a JSON object with an \"op\"") }
         switch op {
         case "status":
-            var snapshot = await status.status
-            snapshot.relay = await relay.counters
+            let snapshot = await daemon.status()
             guard let data = try? JSONOutput.encoder.encode(StatusReply(ok: true, status: snapshot)) else {
                 return Self.error("status could not be encoded")
             }
@@ -44,7 +41,8 @@ struct ControlService: Service {
                 return Self.error("send needs \"to\" and \"text\"")
             }
             do {
-                let references = try await link.send(text: text, to: to, ucs2: false)
+                guard let modem = await daemon.readyModem() else { return Self.error("send failed: no modem is ready") }
+                let references = try await modem.send(text: text, to: to, ucs2: !GSM7.canEncode(text), purpose: .reply)
                 return "{\"ok\":true,\"references\":[\(references.map(String.init).joined(separator: ","))]}"
             } catch {
                 return Self.error("send failed: \(error)")

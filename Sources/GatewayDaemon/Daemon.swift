@@ -5,53 +5,84 @@ import ServiceLifecycle
 import TrackerGateway
 import UnixSignals
 
-/// The gateway daemon, built from configuration: modem service, relay and control socket in one
-/// service group that shuts down gracefully on SIGTERM/SIGINT. `trackerd run` and `trackerd demo`
-/// build the same daemon.
-public struct Daemon: Sendable {
-    let configuration: DaemonConfiguration
-    let registry: Registry
+/// The gateway daemon, built from configuration: one service per modem (each on its own
+/// thread), the relay they share, the control socket and the retention sweeper, in one service
+/// group that shuts down gracefully on SIGTERM/SIGINT. `trackerd run`, `trackerd demo` and the
+/// tests build the same daemon.
+public final class Daemon: Sendable {
+    public let configuration: DaemonConfiguration
+    public let registry: Registry
+    public let relay: Relay
+    public let modems: [ModemService]
     let logger: Logger
-    let link = ModemLink()
-    let status: StatusBoard
-    let relay: Relay<ContinuousClock>
+    let startedAt = Date()
 
+    /// Checks every modem's number against the registry, then builds the parts; nothing is
+    /// opened until `run()`.
     public init(configuration: DaemonConfiguration, registry: Registry, logger: Logger) throws {
+        precondition(!configuration.modems.isEmpty, "a daemon needs at least one modem")
+        let numbers = configuration.modems.map(\.number)
+        for number in numbers { try registry.setGatewayOwnNumber(number) }
+        var relayConfiguration = configuration.relay
+        relayConfiguration.gatewayNumbers = numbers + relayConfiguration.gatewayNumbers.filter { !numbers.contains($0) }
+        let executors = configuration.modems.map { ModemExecutor(name: "modem \($0.device)", time: configuration.time) }
+        // The relay's sleeps run on the modem thread that asks for them; the first is the fallback.
+        let relay = Relay(configuration: relayConfiguration, directory: registry, clock: ExecutorClock(fallback: executors[0]), logger: logger)
         self.configuration = configuration
         self.registry = registry
         self.logger = logger
-        // The own number is kept apart from every phone and tracker (and refused if it is one).
-        try registry.setGatewayOwnNumber(configuration.ownNumber)
-        self.status = StatusBoard(receiveMode: configuration.modem.receiveMode)
-        self.relay = Relay(
-            configuration: configuration.relay,
-            directory: registry,
-            modem: link,
-            clock: ContinuousClock(),
-            logger: logger
-        )
+        self.relay = relay
+        modems = zip(configuration.modems, executors).map { setup, executor in
+            ModemService(setup: setup, executor: executor, configuration: configuration, relay: relay, logger: logger)
+        }
     }
 
-    /// Runs until SIGTERM/SIGINT (or `signals` empty and the task is cancelled).
+    /// What `trackerd status` shows.
+    public func status() async -> DaemonStatus {
+        var snapshots: [ModemSnapshot] = []
+        for modem in modems { snapshots.append(await modem.snapshot) }
+        return DaemonStatus(pid: getpid(), startedAt: startedAt, modems: snapshots, relay: relay.counters)
+    }
+
+    /// Runs until SIGTERM/SIGINT (or, with no signals, until the task is cancelled); then every
+    /// modem thread has ended.
     public func run(shutdownSignals: [UnixSignal] = [.sigterm, .sigint]) async throws {
-        let modemService = ModemService(configuration: configuration, link: link, relay: relay, status: status, logger: logger)
-        let provisioner = Provisioner(registry: registry, relay: relay, link: link, ownNumber: configuration.ownNumber, logger: logger)
-        let control = ControlService(path: configuration.controlSocketPath, status: status, relay: relay, link: link, logger: logger, provisioner: provisioner)
-        let group = ServiceGroup(
-            configuration: .init(
-                // Named, because ServiceLifecycle otherwise logs each service's full description at
-                // debug level — the configuration with the gateway's own number and the SIM PIN.
-                services: [
-                    .init(service: control, serviceName: "control"),
-                    .init(service: RetentionService(registry: registry, logger: logger), serviceName: "retention"),
-                    .init(service: modemService, successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "modem"),
-                ],
-                gracefulShutdownSignals: shutdownSignals,
-                logger: logger
-            )
-        )
-        logger.info("trackerd starting", metadata: ["device": "\(configuration.devicePath)", "pid": "\(getpid())"])
+        let provisioner = Provisioner(daemon: self, logger: logger)
+        let control = ControlService(path: configuration.controlSocketPath, daemon: self, provisioner: provisioner, logger: logger)
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: control, serviceName: "control"),
+            .init(service: RetentionService(registry: registry, executor: modems[0].executor, logger: logger), serviceName: "retention"),
+        ]
+        for (number, modem) in modems.enumerated() {
+            // Named, because ServiceLifecycle otherwise logs each service's full description at
+            // debug level — the configuration with the gateway's number and the SIM PIN.
+            services.append(.init(service: ModemLifecycle(modem: modem, relay: number == 0 ? relay : nil),
+                                  successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "modem \(number + 1)"))
+        }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: shutdownSignals, logger: logger))
+        logger.info("trackerd starting", metadata: ["modems": "\(modems.count)", "pid": "\(getpid())"])
         try await group.run()
+        for modem in modems { modem.executor.shutdown() }
         logger.info("trackerd stopped")
+    }
+}
+
+/// A modem service as a ServiceLifecycle `Service`: runs the connection loop on the modem's
+/// thread, and on graceful shutdown closes the modem (the first one also shuts the relay down).
+struct ModemLifecycle: Service {
+    let modem: ModemService
+    let relay: Relay?
+
+    func run() async throws {
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await modem.run()
+            } onGracefulShutdown: {
+                Task { await modem.shutdown() }
+            }
+        } onCancel: {
+            Task { await modem.shutdown() }
+        }
+        await relay?.shutdown()
     }
 }

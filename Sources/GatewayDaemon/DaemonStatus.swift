@@ -2,56 +2,59 @@ import ATModem
 import Foundation
 import TrackerGateway
 
-/// What `trackerd status` shows: modem state, radio, counters, last error. Never PII.
+/// What `trackerd status` shows: each modem, the pool's totals, the relay's counters. Never PII:
+/// a gateway number appears masked, no message, no customer's number or name.
 public struct DaemonStatus: Codable, Sendable {
-    public enum ModemState: String, Codable, Sendable {
+    public var pid: Int32
+    public var startedAt: Date
+    public var modems: [ModemSnapshot]
+    public var relay: RelayCounters
+
+    /// Modems ready to send and receive now.
+    public var modemsReady: Int { modems.filter { $0.state == .ready }.count }
+}
+
+/// One modem's live status.
+public struct ModemSnapshot: Codable, Sendable, Equatable {
+    public enum State: String, Codable, Sendable {
         case opening
+        /// The device is missing or busy; trackerd keeps trying (a modem may be plugged in later).
+        case waitingForDevice = "waiting-for-device"
         case ready
         case reopening
         case stopped
     }
 
-    public var pid: Int32
-    public var startedAt: Date
+    public var device: String
+    /// The SIM's gateway number, masked (`+49•••••0001`).
+    public var number: String
     public var receiveMode: String
-    public var modemState: ModemState
-    public var modemManufacturer: String?
-    public var modemModel: String?
+    public var state: State = .opening
+    public var manufacturer: String?
+    public var model: String?
     public var signalRSSI: Int?
     public var signalDBm: Int?
     public var registration: String?
+    public var storage: String?
     public var storageUsed: Int?
     public var storageTotal: Int?
-    public var storageFull: Bool
-    public var reopens: Int
-    public var healthProbes: Int
-    public var statusReports: Int
-    public var undecodableDeleted: Int
-    public var binaryDropped: Int
+    public var storageFull = false
+    public var reopens = 0
+    public var healthProbes = 0
+    public var statusReports = 0
+    public var undecodable = 0
+    public var binaryDropped = 0
+    /// SMS this modem sent (every part counts once per message) and sends it failed.
+    public var sends = 0
+    public var sendFailures = 0
+    public var lastReceivedAt: Date?
     /// The last error's kind and device, never a body or a number.
     public var lastError: String?
     public var lastErrorAt: Date?
-    public var relay: RelayCounters
-}
 
-/// The daemon's live status, shared by the modem service and the control socket.
-actor StatusBoard {
-    private(set) var status: DaemonStatus
-
-    init(receiveMode: ModemConfiguration.ReceiveMode) {
-        status = DaemonStatus(
-            pid: getpid(), startedAt: Date(), receiveMode: receiveMode.rawValue, modemState: .opening,
-            storageFull: false, reopens: 0, healthProbes: 0, statusReports: 0, undecodableDeleted: 0,
-            binaryDropped: 0, relay: RelayCounters()
-        )
-    }
-
-    func update(_ change: (inout DaemonStatus) -> Void) {
-        change(&status)
-    }
-
-    func recordError(_ description: String) {
-        status.lastError = description
-        status.lastErrorAt = Date()
+    public init(device: String, number: String, receiveMode: String) {
+        self.device = device
+        self.number = number
+        self.receiveMode = receiveMode
     }
 }

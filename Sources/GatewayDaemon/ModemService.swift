@@ -1,216 +1,247 @@
 import ATModem
 import Foundation
 import Logging
-import ServiceLifecycle
 import TrackerGateway
 
-/// Keeps a modem connected and feeds what it receives to the relay.
+/// Keeps one modem connected and feeds what it receives to the relay, on the modem's own thread.
 ///
-/// Opens the device (transport chosen by path), runs start-up, sweeps storage, then relays each
-/// new message. A health probe runs once a minute (no polling in between: messages arrive as
-/// URCs); an unplug, a hang or garbage closes the modem, and it is re-opened with back-off and
-/// storage swept again. On shutdown it stops taking new messages and closes the modem; whatever
-/// was not relayed stays in storage (invariant 2).
-struct ModemService: Service {
-    let configuration: DaemonConfiguration
-    let link: ModemLink
-    let relay: Relay<ContinuousClock>
-    let status: StatusBoard
-    let logger: Logger
+/// An actor whose executor is the modem's `ModemExecutor`: the connection loop, the health
+/// probe's timers, the status and the `ModemDelegate` callbacks all run on that one thread, so
+/// nothing here is shared with another thread but through the relay's lock. It opens the device
+/// (transport chosen by path), runs start-up, sweeps every storage, then relays each new
+/// message. An unplug, a hang, garbage or a SIM that asks for its PIN again closes the modem; it
+/// is re-opened with back-off and its storage swept again. On shutdown it stops taking new
+/// messages and closes the modem; what was not relayed stays in storage (invariant 2).
+public actor ModemService {
+    public nonisolated let setup: ModemSetup
+    public nonisolated let executor: ModemExecutor
+    public nonisolated var unownedExecutor: UnownedSerialExecutor { executor.asUnownedSerialExecutor() }
 
-    func run() async throws {
-        var backoff = configuration.reopenBackoffFirst
-        var firstOpen = true
-        await withGracefulShutdownHandler {
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
-                if !firstOpen {
-                    await status.update { $0.modemState = .reopening; $0.reopens += 1 }
-                }
-                firstOpen = false
-                let connectedCleanly = await runOneConnection()
-                await link.attach(nil)
-                if Task.isShuttingDownGracefully || Task.isCancelled { break }
-                if connectedCleanly { backoff = configuration.reopenBackoffFirst }
-                logger.notice("modem away; re-opening", metadata: ["inMilliseconds": "\(backoff.milliseconds)"])
-                // Graceful shutdown does not cancel this task: without this, SIGTERM waited out
-                // the back-off (up to a minute) while the modem was away.
-                let pause = backoff
-                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) }
-                backoff = min(backoff * 2, configuration.reopenBackoffMaximum)
-            }
-        } onGracefulShutdown: {
-            Task { await link.current?.close() }
-        }
-        await relay.shutdown()
-        await status.update { $0.modemState = .stopped }
+    let configuration: DaemonConfiguration
+    let relay: Relay
+    let logger: Logger
+    var status: ModemSnapshot
+    var modem: Modem?
+    var isShuttingDown = false
+    /// Resumed when the connection ends (the modem closed) or shutdown wants the loop to look.
+    private var wake: CheckedContinuation<Void, Never>?
+    private var probeTimer: TimerQueue<@Sendable () -> Void>.Handle?
+    private var probeFailures = 0
+    private var waitingForDeviceSaid = false
+
+    public init(setup: ModemSetup, executor: ModemExecutor, configuration: DaemonConfiguration, relay: Relay, logger: Logger) {
+        self.setup = setup
+        self.configuration = configuration
+        self.relay = relay
+        var logger = logger
+        logger[metadataKey: "modem"] = "\(NumberMask.mask(setup.number))"
+        self.logger = logger
+        self.executor = executor
+        status = ModemSnapshot(device: setup.device, number: NumberMask.mask(setup.number), receiveMode: setup.modem.receiveMode.rawValue)
     }
 
-    /// One connection from open to loss; true when it got as far as ready.
+    /// The modem's status now.
+    public var snapshot: ModemSnapshot { status }
+
+    /// Whether relays may go out of this modem now.
+    public var isReady: Bool { status.state == .ready && modem != nil }
+
+    /// Runs until `shutdown()`: one connection after another.
+    public func run() async {
+        var backoff = configuration.reopenBackoffFirst
+        var first = true
+        while !isShuttingDown {
+            if !first {
+                status.state = .reopening
+                status.reopens += 1
+            }
+            first = false
+            let reachedReady = await runOneConnection()
+            modem = nil
+            cancelProbe()
+            if isShuttingDown { break }
+            if reachedReady { backoff = configuration.reopenBackoffFirst }
+            logger.notice("modem away; re-opening", metadata: ["inMilliseconds": "\(backoff.milliseconds)"])
+            await pause(backoff)
+            backoff = min(backoff * 2, configuration.reopenBackoffMaximum)
+        }
+        status.state = .stopped
+    }
+
+    /// Stops taking messages, closes the modem, and lets `run()` return.
+    public func shutdown() async {
+        isShuttingDown = true
+        cancelProbe()
+        if let modem { await modem.close() }
+        resumeWake()
+    }
+
+    // MARK: - One connection
+
+    /// From open to loss; true when it got as far as ready.
     private func runOneConnection() async -> Bool {
-        let modem: Modem<ContinuousClock>
+        let transport: any Transport
         do {
-            let transport = try Transports.open(path: configuration.devicePath, settings: configuration.serial)
-            modem = Modem(transport: transport, configuration: configuration.modem, clock: ContinuousClock())
+            transport = try Transports.open(path: setup.device, settings: setup.serial)
         } catch {
-            await report(error, while: "open")
+            reportMissingDevice(error)
             return false
         }
+        waitingForDeviceSaid = false
+        let modem = Modem(transport: transport, configuration: setup.modem, executor: executor, delegate: self)
+        self.modem = modem
         do {
             try await modem.start()
             let identity = try? await modem.identity()
-            await status.update {
-                $0.modemState = .ready
-                $0.modemManufacturer = identity?.manufacturer
-                $0.modemModel = identity?.model
-            }
-            await refreshRadio(modem)
-            await link.attach(modem)
-            logger.info("modem ready", metadata: ["device": "\(configuration.devicePath)", "receive": "\(configuration.modem.receiveMode.rawValue)"])
+            status.manufacturer = identity?.manufacturer
+            status.model = identity?.model
+            if let report = try? await modem.probeHealth() { record(report) }
         } catch {
-            await report(error, while: "start-up")
+            report(error, while: "start-up")
             await modem.close()
             return false
         }
-
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask { await watchEvents(of: modem) }
-            group.addTask { await countStatusReports(of: modem) }
-            group.addTask { await probeHealth(of: modem) }
-            group.addTask {
-                // What arrived while we were away, or before a crash, is relayed first.
-                do {
-                    let taken = try await modem.processStored()
-                    logger.info("storage swept", metadata: ["messages": "\(taken)"])
-                } catch {
-                    await report(error, while: "storage sweep")
-                    await modem.close()
-                }
-            }
-            // The incoming stream ends when the modem closes (unplug, failed probe, shutdown).
-            await relayIncoming(from: modem)
+        guard !isShuttingDown else {
             await modem.close()
-            group.cancelAll()
+            return false
+        }
+        status.state = .ready
+        logger.info("modem ready", metadata: ["device": "\(setup.device)", "receive": "\(setup.modem.receiveMode.rawValue)"])
+        // What arrived while we were away, or before a crash, in every memory the modem offers.
+        do {
+            let taken = try await modem.sweepStorage(allMemories: true)
+            logger.info("storage swept", metadata: ["messages": "\(taken)"])
+        } catch {
+            report(error, while: "storage sweep")
+            await modem.close()
+        }
+        probeFailures = 0
+        scheduleProbe(after: configuration.healthProbeInterval)
+        if await !modem.isClosed {
+            await withCheckedContinuation { wake = $0 }
         }
         return true
     }
 
-    private func relayIncoming(from modem: Modem<ContinuousClock>) async {
-        for await sms in modem.incoming {
-            if Task.isShuttingDownGracefully { break }
-            guard let text = sms.text else {
-                // 8-bit data is not a tracker text report; it is dropped and freed, never relayed as text.
-                logger.notice("binary message dropped", metadata: ["parts": "\(sms.partCount)"])
-                await status.update { $0.binaryDropped += 1 }
-                try? await modem.delete(indices: sms.storageIndices)
-                continue
-            }
-            await relay.handle(IncomingMessage(
-                sender: sms.sender.description,
-                text: text,
-                isUCS2: sms.alphabet == .ucs2,
-                timestamp: sms.timestamp.date,
-                concatenationReference: sms.concatenationReference,
-                partCount: sms.partCount,
-                storageIndices: sms.storageIndices
-            ))
+    /// The delegate heard the modem close: the connection loop goes on.
+    func connectionEnded(_ error: TransportError) {
+        if isShuttingDown {
+            logger.info("modem closed for shutdown")
+        } else if status.state == .ready {
+            report(error, while: "read")
+        }
+        cancelProbe()
+        resumeWake()
+    }
+
+    private func resumeWake() {
+        let continuation = wake
+        wake = nil
+        continuation?.resume()
+    }
+
+    /// Sleeps on the modem thread's timer; shutdown ends it early.
+    private func pause(_ duration: Duration) async {
+        let handle = executor.schedule(after: duration) { [weak self] in
+            self?.assumeIsolated { $0.resumeWake() }
+        }
+        if !isShuttingDown { await withCheckedContinuation { wake = $0 } }
+        executor.cancel(handle)
+    }
+
+    // MARK: - Health
+
+    private func scheduleProbe(after delay: Duration) {
+        cancelProbe()
+        probeTimer = executor.schedule(after: delay) { [weak self] in
+            guard let self else { return }
+            Task(executorPreference: self.executor) { await self.probe() }
         }
     }
 
-    private func watchEvents(of modem: Modem<ContinuousClock>) async {
-        for await event in modem.events {
-            switch event {
-            case .registration(let registration):
-                logger.info("network registration", metadata: ["state": "\(registration.name)"])
-                await status.update { $0.registration = registration.name }
-            case .storageFull(let storage, let used, let total):
-                logger.critical("ALARM: modem storage full; the network will hold new messages", metadata: ["storage": "\(storage)", "used": "\(used)", "total": "\(total)"])
-                await status.update { $0.storageFull = true; $0.storageUsed = used; $0.storageTotal = total }
-            case .undecodable(let index, let error):
-                // A PDU we cannot read cannot be relayed; freed so it cannot fill the SIM. Field and offset only.
-                logger.warning("undecodable message deleted", metadata: ["field": "\(error.field)", "offset": "\(error.offset)"])
-                await status.update { $0.undecodableDeleted += 1 }
-                if let index { try? await modem.delete(index: index) }
-            case .partsExpired(let count):
-                logger.notice("incomplete concatenated message given up", metadata: ["parts": "\(count)"])
-            case .unsolicited:
-                continue
-            case .closed(let error):
-                if Task.isShuttingDownGracefully {
-                    logger.info("modem closed for shutdown")
-                } else {
-                    await report(error, while: "read")
-                }
-            }
-        }
+    private func cancelProbe() {
+        if let probeTimer { executor.cancel(probeTimer) }
+        probeTimer = nil
     }
 
-    private func countStatusReports(of modem: Modem<ContinuousClock>) async {
-        for await _ in modem.statusReports {
-            await status.update { $0.statusReports += 1 }
-        }
-    }
-
-    private func probeHealth(of modem: Modem<ContinuousClock>) async {
-        var failures = 0
-        while !Task.isCancelled {
-            do { try await Task.sleep(for: configuration.healthProbeInterval) } catch { return }
-            await status.update { $0.healthProbes += 1 }
-            if await modem.isResponsive() {
-                failures = 0
-                guard await modem.isSIMReady() else {
-                    // Only start-up (re-)enters the PIN: re-open at once rather than fail every send.
-                    logger.warning("SIM asks for its PIN again; re-opening the modem")
-                    await status.update { $0.lastError = "SIM locked"; $0.lastErrorAt = Date() }
-                    await modem.close()
-                    return
-                }
-                await refreshRadio(modem)
-                await sweepMissed(modem)
-            } else {
-                failures += 1
-                logger.warning("modem did not answer the health probe", metadata: ["failures": "\(failures)"])
-                if failures >= configuration.healthProbeFailuresBeforeReopen {
-                    await status.update { $0.lastError = "modem stopped answering"; $0.lastErrorAt = Date() }
-                    await modem.close()
-                    return
-                }
-            }
-        }
-    }
-
-    /// Relays what is in storage but was never handed out: a `+CMTI` lost to line noise or a
-    /// hang, a read or a delete the modem refused. One `+CMGL` per probe, no polling in between.
-    private func sweepMissed(_ modem: Modem<ContinuousClock>) async {
+    /// One health probe — one command line (`HealthReport.command`): the SIM, signal,
+    /// registration and storage. A message storage holds but nobody heard of is swept up; a SIM
+    /// that wants its PIN again or two failed probes in a row re-open the modem.
+    private func probe() async {
+        probeTimer = nil
+        guard let modem, !isShuttingDown else { return }
+        status.healthProbes += 1
         do {
-            let taken = try await modem.processStored()
-            if taken > 0 { logger.notice("storage sweep found messages", metadata: ["messages": "\(taken)"]) }
+            let report = try await modem.probeHealth()
+            probeFailures = 0
+            record(report)
+            if let state = report.simState, state != "READY" {
+                // Only start-up (re-)enters the PIN: re-open at once rather than fail every send.
+                logger.warning("SIM asks for its PIN again; re-opening the modem")
+                noteError("SIM locked")
+                await modem.close()
+                return
+            }
+            if let storage = report.storage, await modem.storageHoldsUnknownMessages(storage) {
+                let taken = (try? await modem.sweepStorage(allMemories: false)) ?? 0
+                if taken > 0 { logger.notice("storage sweep found messages", metadata: ["messages": "\(taken)"]) }
+            }
+            scheduleProbe(after: configuration.healthProbeInterval)
         } catch {
-            logger.warning("storage sweep failed", metadata: ["error": "\(error)"])
-        }
-    }
-
-    private func refreshRadio(_ modem: Modem<ContinuousClock>) async {
-        let signal = try? await modem.signalQuality()
-        let registration = try? await modem.registration()
-        let storage = try? await modem.storageStatus()
-        await status.update {
-            if let signal { $0.signalRSSI = signal.rssi; $0.signalDBm = signal.dBm }
-            if let registration { $0.registration = registration.name }
-            if let storage {
-                $0.storageUsed = storage.used
-                $0.storageTotal = storage.total
-                $0.storageFull = storage.isFull
+            probeFailures += 1
+            logger.warning("modem did not answer the health probe", metadata: ["failures": "\(probeFailures)"])
+            if probeFailures >= configuration.healthProbeFailuresBeforeReopen {
+                noteError("modem stopped answering")
+                await modem.close()
+            } else {
+                scheduleProbe(after: configuration.healthProbeRetry)
             }
         }
-        if let storage, storage.isFull {
-            logger.critical("ALARM: modem storage full", metadata: ["used": "\(storage.used)", "total": "\(storage.total)"])
+    }
+
+    func record(_ report: HealthReport) {
+        if let signal = report.signal {
+            status.signalRSSI = signal.rssi
+            status.signalDBm = signal.dBm
+        }
+        if let registration = report.registration {
+            if status.registration != nil, status.registration != registration.name, !registration.isRegistered {
+                logger.warning("modem lost its network registration", metadata: ["state": "\(registration.name)"])
+            }
+            status.registration = registration.name
+        }
+        if let storage = report.storage {
+            status.storage = storage.storage
+            status.storageUsed = storage.used
+            status.storageTotal = storage.total
+            status.storageFull = storage.isFull
         }
     }
 
-    private func report(_ error: any Error, while activity: String) async {
-        let description = "\(activity): \(error)"
+    // MARK: - Errors
+
+    private func reportMissingDevice(_ error: TransportError) {
+        switch error.kind {
+        case .notFound, .busy, .permissionDenied:
+            status.state = .waitingForDevice
+            noteError("open: \(error)")
+            if !waitingForDeviceSaid {
+                waitingForDeviceSaid = true
+                logger.error("modem device not usable; waiting for it (a modem plugged in later is taken up)", metadata: ["error": "\(error)"])
+            }
+        default:
+            report(error, while: "open")
+        }
+    }
+
+    func report(_ error: any Error, while activity: String) {
         logger.error("modem \(activity) failed", metadata: ["error": "\(error)"])
-        await status.recordError(description)
+        noteError("\(activity): \(error)")
+    }
+
+    func noteError(_ description: String) {
+        status.lastError = description
+        status.lastErrorAt = Date()
     }
 }
 

@@ -72,12 +72,12 @@ import Testing
         #expect(transport is TermiosTransport)
         // Generous timeouts: other suites in this process block pool threads with real I/O, and a
         // late-scheduled reply must not read as a silent modem.
-        let modem = Modem(transport: transport, configuration: ModemConfiguration(commandTimeout: .seconds(30), probeAttempts: 10, probeInterval: .seconds(2)), clock: ContinuousClock())
+        let modem = Modem(transport: transport, configuration: ModemConfiguration(commandTimeout: .seconds(30), probeAttempts: 10, probeInterval: .seconds(2)), executor: ModemExecutor(name: "pty"))
         try await modem.start()
         let identity = try await modem.identity()
         #expect(identity.model == "SIMCOM_SIM800L")
         #expect(identity.imei == "869170031234567")
-        #expect(responder.commands.prefix(7) == ["AT", "ATE0", "AT+CMEE=1", "AT+CPIN?", "AT+CMGF=0", "AT+CPMS=\"SM\",\"SM\",\"SM\"", "AT+CNMI=2,1,0,1,0"])
+        #expect(responder.commands.prefix(8) == ["AT", "ATE0", "AT+CMEE=1", "AT+CPIN?", "AT+CMGF=0", "AT+CPMS=?", "AT+CPMS=\"SM\",\"SM\",\"SM\"", "AT+CNMI=2,1,0,1,0"])
         await modem.close()
     }
 

@@ -20,8 +20,9 @@ import Testing
         return transport
     }
 
-    static func modem(_ transport: ScriptedTransport, _ configuration: ModemConfiguration = ModemConfiguration(probeAttempts: 3, probeInterval: .milliseconds(200))) -> Modem<ContinuousClock> {
-        Modem(transport: transport, configuration: configuration, clock: ContinuousClock())
+    /// A modem on its own thread, telling `inbox` what it receives.
+    static func modem(_ transport: ScriptedTransport, _ configuration: ModemConfiguration = ModemConfiguration(probeAttempts: 3, probeInterval: .milliseconds(200)), inbox: ModemInbox = ModemInbox()) -> Modem {
+        Modem(transport: transport, configuration: configuration, executor: ModemExecutor(name: "test"), delegate: inbox)
     }
 
     /// A deliver as the modem prints it: SMSC first.
@@ -37,27 +38,11 @@ import Testing
         return hex.count / 2 - 1 - smscLength
     }
 
-    static func first<T: Sendable>(_ stream: AsyncStream<T>, within timeout: Duration = .seconds(5)) async -> T? {
-        await withTaskGroup(of: T?.self) { group in
-            group.addTask {
-                for await element in stream { return element }
-                return nil
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let result = await group.next() ?? nil
-            group.cancelAll()
-            return result
-        }
-    }
-
     @Test func startUpRunsTheDocumentedSequenceInStorageMode() async throws {
         let transport = Self.readyModem()
         let modem = Self.modem(transport)
         try await modem.start()
-        #expect(transport.commands == ["AT", "ATE0", "AT+CMEE=1", "AT+CPIN?", "AT+CMGF=0", "AT+CPMS=\"SM\",\"SM\",\"SM\"", "AT+CNMI=2,1,0,1,0"])
+        #expect(transport.commands == ["AT", "ATE0", "AT+CMEE=1", "AT+CPIN?", "AT+CMGF=0", "AT+CPMS=?", "AT+CPMS=\"SM\",\"SM\",\"SM\"", "AT+CNMI=2,1,0,1,0"])
         await modem.close()
     }
 
@@ -155,13 +140,14 @@ import Testing
         let transport = Self.readyModem()
         let hex = Self.deliverHex(text: "lat:14.632742\nlong:121.001790")[0]
         transport.on("AT+CMGR=3", reply: "\r\n+CMGR: 0,,\(Self.tpduLength(ofHex: hex))\r\n\(hex)\r\n\r\nOK\r\n")
-        let modem = Self.modem(transport)
+        let inbox = ModemInbox()
+        let modem = Self.modem(transport, inbox: inbox)
         try await modem.start()
         transport.inject("\r\n+CMTI: \"SM\",3\r\n")
-        let received = try #require(await Self.first(modem.incoming))
+        let received = try #require(await inbox.waitForMessages(1).first)
         #expect(received.text == "lat:14.632742\nlong:121.001790")
         #expect(received.sender.description == "+4917012345678")
-        #expect(received.storageIndices == [3])
+        #expect(received.storageSlots == [StorageSlot(storage: "SM", index: 3)])
         #expect(received.alphabet == .gsm7)
         await modem.close()
     }
@@ -173,27 +159,29 @@ import Testing
         #expect(parts.count == 2)
         transport.on("AT+CMGR=1", reply: "\r\n+CMGR: 0,,\(Self.tpduLength(ofHex: parts[1]))\r\n\(parts[1])\r\n\r\nOK\r\n")
         transport.on("AT+CMGR=2", reply: "\r\n+CMGR: 0,,\(Self.tpduLength(ofHex: parts[0]))\r\n\(parts[0])\r\n\r\nOK\r\n")
-        let modem = Self.modem(transport)
+        let inbox = ModemInbox()
+        let modem = Self.modem(transport, inbox: inbox)
         try await modem.start()
         transport.inject("\r\n+CMTI: \"SM\",1\r\n\r\n+CMTI: \"SM\",2\r\n")
-        let received = try #require(await Self.first(modem.incoming))
+        let received = try #require(await inbox.waitForMessages(1).first)
         #expect(received.text == text)
         #expect(received.partCount == 2)
         #expect(received.concatenationReference == 200)
-        #expect(received.storageIndices == [1, 2])
+        #expect(received.storageSlots == [StorageSlot(storage: "SM", index: 1), StorageSlot(storage: "SM", index: 2)])
         await modem.close()
     }
 
     @Test func directDeliveryIsAcknowledgedAndNeverRead() async throws {
         let transport = Self.readyModem()
         let hex = Self.deliverHex(text: "你好，位置在这里", ucs2: true)[0]
-        let modem = Self.modem(transport, ModemConfiguration(receiveMode: .direct))
+        let inbox = ModemInbox()
+        let modem = Self.modem(transport, ModemConfiguration(receiveMode: .direct), inbox: inbox)
         try await modem.start()
         transport.inject("\r\n+CMT: ,\(Self.tpduLength(ofHex: hex))\r\n\(hex)\r\n")
-        let received = try #require(await Self.first(modem.incoming))
+        let received = try #require(await inbox.waitForMessages(1).first)
         #expect(received.text == "你好，位置在这里")
         #expect(received.alphabet == .ucs2)
-        #expect(received.storageIndices.isEmpty)
+        #expect(received.storageSlots.isEmpty)
         for _ in 0..<100 where !transport.commands.contains("AT+CNMA") { try await Task.sleep(for: .milliseconds(10)) }
         #expect(transport.commands.contains("AT+CNMA"))
         #expect(!transport.commands.contains { $0.hasPrefix("AT+CMGR") })
@@ -207,42 +195,63 @@ import Testing
         // A URC arriving in the middle of the listing must not end up in it.
         let listing = "\r\n+CMGL: 1,1,,\(Self.tpduLength(ofHex: first))\r\n\(first)\r\n\r\n+CREG: 1\r\n+CMGL: 4,0,\"\",\(Self.tpduLength(ofHex: second))\r\n\(second)\r\n\r\nOK\r\n"
         transport.on("AT+CMGL=4", reply: listing)
-        let modem = Self.modem(transport)
+        let inbox = ModemInbox()
+        let modem = Self.modem(transport, inbox: inbox)
         try await modem.start()
-        #expect(try await modem.processStored() == 2)
-        var iterator = modem.incoming.makeAsyncIterator()
-        let a = try #require(await iterator.next())
-        let b = try #require(await iterator.next())
-        #expect(Set([a.storageIndices, b.storageIndices]) == Set([[1], [4]]))
-        #expect(try await modem.processStored() == 0)
+        #expect(try await modem.sweepStorage() == 2)
+        let received = await inbox.waitForMessages(2)
+        #expect(Set(received.map(\.storageSlots)) == Set([[StorageSlot(storage: "SM", index: 1)], [StorageSlot(storage: "SM", index: 4)]]))
+        #expect(try await modem.sweepStorage() == 0)
         await modem.close()
     }
 
     @Test func anUndecodableStoredMessageIsReportedWithoutItsContent() async throws {
         let transport = Self.readyModem()
         transport.on("AT+CMGL=4", reply: "\r\n+CMGL: 2,0,,12\r\n0791FFFF\r\n\r\nOK\r\n")
-        let modem = Self.modem(transport)
+        transport.on("AT+CMGD=2", reply: Self.okReply)
+        let inbox = ModemInbox()
+        let modem = Self.modem(transport, inbox: inbox)
         try await modem.start()
-        #expect(try await modem.processStored() == 0)
-        var events = modem.events.makeAsyncIterator()
-        let event = try #require(await events.next())
-        guard case .undecodable(let index, let error) = event else {
+        #expect(try await modem.sweepStorage() == 0)
+        let event = try #require(await inbox.waitForEvent { if case .undecodable = $0 { true } else { false } })
+        guard case .undecodable(let slot, let error) = event else {
             Issue.record("expected undecodable, got \(event)")
             return
         }
-        #expect(index == 2)
+        #expect(slot == StorageSlot(storage: "SM", index: 2))
         #expect(!error.description.contains("0791FFFF"))
+        // It can never be relayed and must not fill the SIM: deleted.
+        _ = await poll { transport.commands.contains("AT+CMGD=2") }
+        #expect(transport.commands.contains("AT+CMGD=2"))
         await modem.close()
     }
 
-    @Test func aVanishedDeviceFailsTheCommandAndEndsTheStreams() async throws {
+    @Test func aVanishedDeviceFailsTheCommandAndTellsTheDelegate() async throws {
         let transport = Self.readyModem()
-        let modem = Self.modem(transport)
+        let inbox = ModemInbox()
+        let modem = Self.modem(transport, inbox: inbox)
         try await modem.start()
         transport.closing = true
         await #expect(throws: ModemError.self) { try await modem.execute("AT+CSQ") }
-        #expect(await Self.first(modem.incoming, within: .seconds(2)) == nil)
+        #expect(await inbox.waitForEvent { if case .closed = $0 { true } else { false } } != nil)
         #expect(await modem.isClosed)
+    }
+
+    /// A `+CMTI` that overtakes the end of a delete makes the delete's completion queue a read
+    /// at once. That read's timeout must stay armed: before the fix, the rest of the delete's
+    /// batch of engine actions disarmed it, and a read whose answer was lost hung the modem.
+    @Test(.timeLimit(.minutes(1)))
+    func aCommandQueuedByACompletionKeepsItsTimeout() async throws {
+        let transport = Self.readyModem()
+        transport.add(.exact("AT+CMGD=1", reply: "\r\n+CMTI: \"SM\",1\r\n\r\nOK\r\n"))
+        transport.add(.exact("AT+CMGR=1", reply: ""))
+        transport.on("AT", reply: Self.okReply)
+        let modem = Self.modem(transport, ModemConfiguration(commandTimeout: .milliseconds(300), probeAttempts: 3, probeInterval: .milliseconds(200)))
+        try await modem.start()
+        try await modem.delete(StorageSlot(storage: "SM", index: 1))
+        #expect(await modem.isResponsive())
+        #expect(transport.commands.suffix(3) == ["AT+CMGD=1", "AT+CMGR=1", "AT"])
+        await modem.close()
     }
 
     @Test func healthAndIdentityAreParsed() async throws {

@@ -14,46 +14,34 @@ import Testing
 
     /// A running simulation with a phone and a tk103, and a directory for its link.
     final class Fixture: @unchecked Sendable {
-        let directory: String
+        let directory: TemporaryDirectory
         let simulation: Simulation
+        /// The modem thread every modem of this test runs on, and what the last one opened received.
+        let executor = ModemExecutor(name: "simulated")
+        private(set) var inbox = ModemInbox()
 
         init(pin: String? = nil) throws {
-            var template = Array("/tmp/atsim-XXXXXX".utf8CString)
-            directory = String(cString: template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }!)
+            directory = try TemporaryDirectory(prefix: "atsim")
             simulation = Simulation(configuration: SimulationConfiguration(
-                linkPath: directory + "/modem", modemNumber: ATModemOverSimulatorTests.gateway, pin: pin, radioDelay: .zero,
+                linkPath: directory.path + "/modem", modemNumber: ATModemOverSimulatorTests.gateway, pin: pin, radioDelay: .zero,
                 logLevel: .critical, phones: [ATModemOverSimulatorTests.phone],
                 trackers: [VirtualTrackerConfiguration(number: ATModemOverSimulatorTests.tracker, model: .tk103, password: "123456", authorised: [ATModemOverSimulatorTests.gateway], position: TrackerPosition(latitude: 14.632742, longitude: 121.001790))]
             ))
             try simulation.start()
         }
 
-        func openModem(_ configuration: ModemConfiguration = ModemConfiguration(commandTimeout: .seconds(2), probeAttempts: 20, probeInterval: .milliseconds(250))) async throws -> Modem<ContinuousClock> {
+        /// Opens and starts a modem on the simulator's link; `inbox` collects what it receives.
+        func openModem(_ configuration: ModemConfiguration = ModemConfiguration(commandTimeout: .seconds(2), probeAttempts: 20, probeInterval: .milliseconds(250))) async throws -> Modem {
             let transport = try Transports.open(path: simulation.linkPath, settings: SerialSettings())
-            let modem = Modem(transport: transport, configuration: configuration, clock: ContinuousClock())
+            inbox = ModemInbox()
+            let modem = Modem(transport: transport, configuration: configuration, executor: executor, delegate: inbox)
             try await modem.start()
             return modem
         }
 
         deinit {
             simulation.stop()
-            try? FileManager.default.removeItem(atPath: directory)
-        }
-    }
-
-    static func next<T: Sendable>(_ stream: AsyncStream<T>, within timeout: Duration = .seconds(10)) async -> T? {
-        await withTaskGroup(of: T?.self) { group in
-            group.addTask {
-                for await element in stream { return element }
-                return nil
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return nil
-            }
-            let first = await group.next() ?? nil
-            group.cancelAll()
-            return first
+            executor.shutdown()
         }
     }
 
@@ -84,17 +72,17 @@ import Testing
         let modem = try await fixture.openModem(ModemConfiguration(receiveMode: mode))
         let long = String(repeating: "Door alarm! lat:14.496282 long:120.993023 {€} ", count: 5)
         try fixture.simulation.send(from: Self.tracker, text: long)
-        let received = try #require(await Self.next(modem.incoming))
+        let received = try #require(await fixture.inbox.waitForMessages(1).first)
         #expect(received.text == long)
         #expect(received.partCount == 2)
         #expect(received.sender.description == Self.tracker)
         switch mode {
         case .storage:
-            #expect(received.storageIndices.count == 2)
+            #expect(received.storageSlots.count == 2)
             #expect(fixture.simulation.storedMessages().count == 2)
-            try await modem.delete(indices: received.storageIndices)
+            try await modem.delete(received.storageSlots)
         case .direct:
-            #expect(received.storageIndices.isEmpty)
+            #expect(received.storageSlots.isEmpty)
         }
         #expect(fixture.simulation.storedMessages().isEmpty)
         await modem.close()
@@ -109,7 +97,11 @@ import Testing
         let inbox = try #require(await fixture.simulation.waitForInbox(of: Self.phone, count: 1))
         #expect(inbox[0].text == text)
         #expect(inbox[0].parts == 3)
-        let report = try #require(await Self.next(modem.statusReports))
+        let event = await fixture.inbox.waitForEvent { if case .statusReport = $0 { true } else { false } }
+        guard case .statusReport(let report)? = event else {
+            Issue.record("no status report")
+            return
+        }
         #expect(references.contains(Int(report.messageReference)))
         #expect(report.category == .delivered)
         await modem.close()
@@ -124,15 +116,13 @@ import Testing
         let modem = try await fixture.openModem()
         let stored = try await modem.listStored()
         #expect(stored.count == 2)
-        let first = try #require(try await modem.read(index: stored[0].index))
+        let first = try #require(try await modem.read(stored[0].slot))
         #expect(first.pdu == stored[0].pdu)
-        #expect(try await modem.processStored() == 2)
-        var texts: Set<String> = []
-        var iterator = modem.incoming.makeAsyncIterator()
-        for _ in 0..<2 { if let text = await iterator.next()?.text { texts.insert(text) } }
+        #expect(try await modem.sweepStorage() == 2)
+        let texts = Set(await fixture.inbox.waitForMessages(2).compactMap(\.text))
         #expect(texts == ["LOCATE", "GPS:1 Sat:7 Lat:54.71473 Long:25.30304"])
-        for message in stored { try await modem.delete(index: message.index) }
-        #expect(try await modem.read(index: stored[0].index) == nil)
+        for message in stored { try await modem.delete(message.slot) }
+        #expect(try await modem.read(stored[0].slot) == nil)
         await modem.close()
     }
 
@@ -180,23 +170,24 @@ import Testing
         await modem.close()
     }
 
-    @Test func dropEndsTheStreamsAndTheReopenedModemStillHoldsItsMessages() async throws {
+    @Test func dropTellsTheDelegateAndTheReopenedModemStillHoldsItsMessages() async throws {
         let fixture = try Fixture()
         let modem = try await fixture.openModem()
+        let inbox = fixture.inbox
         try fixture.simulation.send(from: Self.tracker, text: "ACC alarm!")
-        let first = try #require(await Self.next(modem.incoming))
+        let first = try #require(await inbox.waitForMessages(1).first)
         fixture.simulation.inject(.drop(reopenAfter: .milliseconds(300)))
-        #expect(await Self.next(modem.incoming) == nil)
+        #expect(await inbox.waitForEvent { if case .closed = $0 { true } else { false } } != nil)
         #expect(await modem.isClosed)
         // Like a SIM, the storage survives the unplug: the message is found again after re-open.
-        var reopened: Modem<ContinuousClock>?
+        var reopened: Modem?
         for _ in 0..<50 where reopened == nil {
             reopened = try? await fixture.openModem()
             if reopened == nil { try await Task.sleep(for: .milliseconds(100)) }
         }
         let again = try #require(reopened)
-        #expect(try await again.processStored() == 1)
-        #expect(await Self.next(again.incoming)?.text == first.text)
+        #expect(try await again.sweepStorage() == 1)
+        #expect(await fixture.inbox.waitForMessages(1).first?.text == first.text)
         await again.close()
     }
 
@@ -207,14 +198,14 @@ import Testing
         try fixture.simulation.send(from: Self.tracker, text: "Power alarm")
         #expect(try await modem.storageStatus().isFull)
         fixture.simulation.liftStorageFull()
-        #expect(await Self.next(modem.incoming)?.text == "Power alarm")
+        #expect(await fixture.inbox.waitForMessages(1).first?.text == "Power alarm")
         await modem.close()
     }
 
     @Test func pinLockedRefusesSMSCommandsUntilThePINIsEntered() async throws {
         let fixture = try Fixture(pin: "2468")
         let transport = try Transports.open(path: fixture.simulation.linkPath, settings: SerialSettings())
-        let locked = Modem(transport: transport, configuration: ModemConfiguration(probeAttempts: 20, probeInterval: .milliseconds(250)), clock: ContinuousClock())
+        let locked = Modem(transport: transport, configuration: ModemConfiguration(probeAttempts: 20, probeInterval: .milliseconds(250)), executor: fixture.executor)
         await #expect(throws: ModemError.pinRequired(device: transport.path, state: "SIM PIN")) { try await locked.start() }
         await locked.close()
         // The closed transport frees the device once its reader thread has returned.

@@ -1,16 +1,9 @@
 import Foundation
+import MonotonicTime
 
 /// A clock that moves only when a test says so; sleepers wake when it passes their deadline.
 public final class ManualClock: Clock, @unchecked Sendable {
-    public struct Instant: InstantProtocol {
-        public var offset: Duration
-
-        public init(offset: Duration) { self.offset = offset }
-
-        public func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
-        public func duration(to other: Instant) -> Duration { other.offset - offset }
-        public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
-    }
+    public typealias Instant = MonotonicInstant
 
     private struct Sleeper {
         var deadline: Instant
@@ -20,7 +13,7 @@ public final class ManualClock: Clock, @unchecked Sendable {
     private let lock = NSLock()
 
     public init() {}
-    private var current = Instant(offset: .zero)
+    private var current = MonotonicInstant.origin
     private var sleepers: [Int: Sleeper] = [:]
     private var cancelledBeforeSleeping: Set<Int> = []
     private var nextSleeperID = 0

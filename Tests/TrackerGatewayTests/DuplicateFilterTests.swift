@@ -7,7 +7,7 @@ import Testing
 /// reference, part count) is relayed once; the memory is in RAM and bounded.
 @Suite struct DuplicateFilterTests {
     typealias Instant = ManualClock.Instant
-    let zero = Instant(offset: .zero)
+    let zero = MonotonicInstant(sinceOrigin: .zero)
 
     func identity(_ n: Int, sender: String = "+15550009001", reference: Int? = nil, parts: Int = 1) -> MessageIdentity {
         MessageIdentity(sender: sender, timestamp: Date(timeIntervalSince1970: Double(n)), concatenationReference: reference, partCount: parts)
@@ -22,12 +22,12 @@ import Testing
 
     @Test func sameSenderAndSecondButADifferentBodyIsADifferentMessage() {
         let stamp = Date(timeIntervalSince1970: 1_800_000_000)
-        let alarm = IncomingMessage(sender: "+15550009001", text: "Door alarm!", isUCS2: false, timestamp: stamp, concatenationReference: nil, partCount: 1, storageIndices: [1])
+        let alarm = IncomingMessage(sender: "+15550009001", text: "Door alarm!", isUCS2: false, timestamp: stamp, concatenationReference: nil, partCount: 1, storage: RelayHarness.slots([1]))
         var report = alarm
         report.text = "lat:1 long:2"
-        report.storageIndices = [2]
+        report.storage = RelayHarness.slots([2])
         var copy = alarm
-        copy.storageIndices = [3]
+        copy.storage = RelayHarness.slots([3])
         #expect(MessageIdentity(alarm) != MessageIdentity(report))
         #expect(MessageIdentity(alarm) == MessageIdentity(copy), "storage slots are not part of the identity")
     }

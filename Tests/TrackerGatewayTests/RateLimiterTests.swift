@@ -5,7 +5,7 @@ import Testing
 /// DESIGN.md "Receiving and relaying" — rate limits per tracker and per phone.
 @Suite struct RateLimiterTests {
     typealias Instant = ManualClock.Instant
-    let zero = Instant(offset: .zero)
+    let zero = MonotonicInstant(sinceOrigin: .zero)
 
     @Test(arguments: [(1, 1), (5, 20), (10, 30)])
     func letsTheBurstThroughThenRefuses(_ burst: Int, _ perHour: Int) {

@@ -27,7 +27,7 @@ struct RelayHarness {
     let modem = InMemoryRelayModem()
     let directory: InMemorySenderDirectory
     let logs = LogCapture()
-    let relay: Relay<ManualClock>
+    let relay: Relay
     let start: ManualClock.Instant
 
     init(
@@ -36,7 +36,7 @@ struct RelayHarness {
         configuration: RelayConfiguration = testConfiguration
     ) {
         directory = InMemorySenderDirectory(phones: phones + [Self.otherCustomersPhone], trackers: trackers)
-        relay = Relay(configuration: configuration, directory: directory, modem: modem, clock: clock, logger: logs.logger)
+        relay = Relay(configuration: configuration, directory: directory, clock: clock, logger: logs.logger)
         start = clock.now
     }
 
@@ -50,7 +50,15 @@ struct RelayHarness {
         parts: Int = 1,
         indices: [Int] = [3]
     ) -> IncomingMessage {
-        IncomingMessage(sender: sender, text: text, isUCS2: ucs2, timestamp: timestamp, concatenationReference: reference, partCount: parts, storageIndices: indices)
+        IncomingMessage(sender: sender, text: text, isUCS2: ucs2, timestamp: timestamp, concatenationReference: reference, partCount: parts, storage: slots(indices))
+    }
+
+    /// Slots of the SIM, as a modem names them.
+    static func slots(_ indices: [Int]) -> [StoredSlot] { indices.map { StoredSlot(storage: "SM", index: $0) } }
+
+    /// The relay's decision and its carrying out, on the in-memory modem.
+    func handle(_ message: IncomingMessage) async {
+        await relay.handle(message, via: modem)
     }
 
     /// Invariant 6: no body and no full number in any log line, whatever the test did.

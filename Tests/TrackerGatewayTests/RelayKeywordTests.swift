@@ -27,19 +27,19 @@ import Testing
         tracker.model = row.model
         tracker.password = row.password
         let harness = H(trackers: [tracker])
-        await harness.relay.handle(H.message(from: H.phoneA.number, "locate", indices: [5]))
+        await harness.handle(H.message(from: H.phoneA.number, "locate", indices: [5]))
 
         #expect(await harness.modem.attempted == [.init(text: row.command, to: H.car.number, ucs2: false)])
         #expect(await harness.modem.deleted == [[5]])
-        let counters = await harness.relay.counters
+        let counters = harness.relay.counters
         #expect(counters.commandsSent == 1 && counters.keywords == 1 && counters.repliesSent == 0)
         harness.expectLogsCarryNoBodyOrNumber(extraBodies: [row.command].filter { $0.count > 6 })
     }
 
     @Test func theTrackersAnswerToLocateRelaysToTheOwnersPhonesOnly() async {
         let harness = H(phones: [H.phoneA, H.phoneB])
-        await harness.relay.handle(H.message(from: H.phoneB.number, "LOCATE", indices: [1]))
-        await harness.relay.handle(H.message(from: H.car.number, H.report, indices: [2]))
+        await harness.handle(H.message(from: H.phoneB.number, "LOCATE", indices: [1]))
+        await harness.handle(H.message(from: H.car.number, H.report, indices: [2]))
 
         let sent = await harness.modem.sent
         #expect(sent.first == .init(text: "smslink123456", to: H.car.number, ucs2: false))
@@ -50,17 +50,17 @@ import Testing
 
     @Test func aSpoofedLocateFromAnUnregisteredNumberSendsNothingAnywhere() async {
         let harness = H()
-        await harness.relay.handle(H.message(from: H.stranger, "LOCATE Car", indices: [4]))
+        await harness.handle(H.message(from: H.stranger, "LOCATE Car", indices: [4]))
 
         #expect(await harness.modem.attempted.isEmpty)
         #expect(await harness.modem.deleted == [[4]])
-        #expect(await harness.relay.counters.unknownSenders == 1)
+        #expect(harness.relay.counters.unknownSenders == 1)
         harness.expectLogsCarryNoBodyOrNumber()
     }
 
     @Test func locateWithSeveralTrackersAndNoLabelRepliesWithTheLabels() async {
         let harness = H(trackers: [H.car, H.van])
-        await harness.relay.handle(H.message(from: H.phoneA.number, "Locate"))
+        await harness.handle(H.message(from: H.phoneA.number, "Locate"))
 
         let reply = H.testConfiguration.replies.chooseTracker + "Car, Van"
         #expect(await harness.modem.attempted == [.init(text: reply, to: H.phoneA.number, ucs2: false)])
@@ -69,17 +69,19 @@ import Testing
 
     @Test func locateWithALabelInAnyCaseAndSpacingCommandsThatTracker() async {
         let harness = H(trackers: [H.car, H.van])
-        await harness.relay.handle(H.message(from: H.phoneA.number, "  locate   vAN "))
+        await harness.handle(H.message(from: H.phoneA.number, "  locate   vAN "))
 
         #expect(await harness.modem.attempted == [.init(text: "WHERE#", to: H.van.number, ucs2: false)])
         harness.expectLogsCarryNoBodyOrNumber()
     }
 
-    @Test func locateWithAnUnknownLabelGetsAShortFixedReply() async {
+    /// The reply names the labels there are (it used to say "Send LOCATE for the list", though a
+    /// LOCATE with one tracker answers with the position, not a list).
+    @Test func locateWithAnUnknownLabelGetsTheLabelsToChooseFrom() async {
         let harness = H(trackers: [H.car, H.van])
-        await harness.relay.handle(H.message(from: H.phoneA.number, "LOCATE boat"))
+        await harness.handle(H.message(from: H.phoneA.number, "LOCATE boat"))
 
-        #expect(await harness.modem.attempted == [.init(text: H.testConfiguration.replies.unknownLabel, to: H.phoneA.number, ucs2: false)])
+        #expect(await harness.modem.attempted == [.init(text: H.testConfiguration.replies.chooseTracker + "Car, Van", to: H.phoneA.number, ucs2: false)])
         harness.expectLogsCarryNoBodyOrNumber()
     }
 
@@ -87,14 +89,14 @@ import Testing
         let harness = H(phones: [H.phoneA, H.phoneB])
         let replies = H.testConfiguration.replies
 
-        await harness.relay.handle(H.message(from: H.phoneB.number, " stop ", indices: [1]))
-        #expect(await harness.directory.consent(ofPhone: H.phoneB.phoneID) == false)
-        await harness.relay.handle(H.message(from: H.car.number, H.report, indices: [2]))
-        await harness.relay.handle(H.message(from: H.phoneB.number, "LOCATE", at: Date(timeIntervalSince1970: 1_800_000_030), indices: [3]))
+        await harness.handle(H.message(from: H.phoneB.number, " stop ", indices: [1]))
+        #expect(harness.directory.consent(ofPhone: H.phoneB.phoneID) == false)
+        await harness.handle(H.message(from: H.car.number, H.report, indices: [2]))
+        await harness.handle(H.message(from: H.phoneB.number, "LOCATE", at: Date(timeIntervalSince1970: 1_800_000_030), indices: [3]))
 
-        await harness.relay.handle(H.message(from: H.phoneB.number, "Start", at: Date(timeIntervalSince1970: 1_800_000_060), indices: [4]))
-        #expect(await harness.directory.consent(ofPhone: H.phoneB.phoneID) == true)
-        await harness.relay.handle(H.message(from: H.car.number, H.report, at: Date(timeIntervalSince1970: 1_800_000_100), indices: [5]))
+        await harness.handle(H.message(from: H.phoneB.number, "Start", at: Date(timeIntervalSince1970: 1_800_000_060), indices: [4]))
+        #expect(harness.directory.consent(ofPhone: H.phoneB.phoneID) == true)
+        await harness.handle(H.message(from: H.car.number, H.report, at: Date(timeIntervalSince1970: 1_800_000_100), indices: [5]))
 
         #expect(await harness.modem.attempted == [
             .init(text: replies.stopped, to: H.phoneB.number, ucs2: false),
@@ -110,10 +112,10 @@ import Testing
     @Test(arguments: ["HELP", "help?", "what is this", ""])
     func helpAndAnythingUnrecognisedGetTheHelpText(_ text: String) async {
         let harness = H()
-        await harness.relay.handle(H.message(from: H.phoneA.number, text))
+        await harness.handle(H.message(from: H.phoneA.number, text))
 
         #expect(await harness.modem.attempted == [.init(text: H.testConfiguration.replies.help, to: H.phoneA.number, ucs2: false)])
-        #expect(await harness.relay.counters.keywords == 1)
+        #expect(harness.relay.counters.keywords == 1)
         harness.expectLogsCarryNoBodyOrNumber(extraBodies: text.count > 4 ? [text] : [])
     }
 
@@ -130,29 +132,29 @@ import Testing
         configuration.phoneRateLimit = RateLimit(burst: 2, perHour: 20)
         let harness = H(configuration: configuration)
         for second in 0..<4 {
-            await harness.relay.handle(H.message(from: H.phoneA.number, "HELP", at: Date(timeIntervalSince1970: 1_800_000_000 + Double(second)), indices: [second]))
+            await harness.handle(H.message(from: H.phoneA.number, "HELP", at: Date(timeIntervalSince1970: 1_800_000_000 + Double(second)), indices: [second]))
         }
 
         #expect(await harness.modem.attempted.count == 2)
         #expect(await harness.modem.deleted == [[0], [1], [2], [3]])
-        #expect(await harness.relay.counters.rateLimited == 2)
+        #expect(harness.relay.counters.rateLimited == 2)
         harness.expectLogsCarryNoBodyOrNumber()
     }
 
     @Test func aDuplicatedLocateCommandsTheTrackerOnce() async {
         let harness = H()
         let locate = H.message(from: H.phoneA.number, "LOCATE", indices: [1])
-        await harness.relay.handle(locate)
-        await harness.relay.handle(locate)
+        await harness.handle(locate)
+        await harness.handle(locate)
 
         #expect(await harness.modem.attempted.count == 1)
-        #expect(await harness.relay.counters.duplicates == 1)
+        #expect(harness.relay.counters.duplicates == 1)
         harness.expectLogsCarryNoBodyOrNumber()
     }
 
     @Test func locateWithoutAnyTrackerSaysSo() async {
         let harness = H(trackers: [])
-        await harness.relay.handle(H.message(from: H.phoneA.number, "LOCATE"))
+        await harness.handle(H.message(from: H.phoneA.number, "LOCATE"))
 
         #expect(await harness.modem.attempted == [.init(text: H.testConfiguration.replies.noTracker, to: H.phoneA.number, ucs2: false)])
         harness.expectLogsCarryNoBodyOrNumber()
@@ -162,7 +164,7 @@ import Testing
         var cyrillic = H.van
         cyrillic.label = "Фургон"
         let harness = H(trackers: [H.car, cyrillic])
-        await harness.relay.handle(H.message(from: H.phoneA.number, "LOCATE"))
+        await harness.handle(H.message(from: H.phoneA.number, "LOCATE"))
 
         let reply = H.testConfiguration.replies.chooseTracker + "Car, Фургон"
         #expect(await harness.modem.attempted == [.init(text: reply, to: H.phoneA.number, ucs2: true)])

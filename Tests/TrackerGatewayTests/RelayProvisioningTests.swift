@@ -9,8 +9,8 @@ import Testing
     @Test func anAwaitedAcknowledgementIsCapturedAndDeletedNotRelayed() async throws {
         let harness = RelayHarness()
         let car = RelayHarness.car
-        let acknowledgements = await harness.relay.expectAdminAcknowledgement(trackerID: car.trackerID, profile: .standard(for: .tk103))
-        await harness.relay.handle(RelayHarness.message(from: car.number, "admin ok", indices: [4]))
+        let acknowledgements = harness.relay.expectAdminAcknowledgement(trackerID: car.trackerID, profile: .standard(for: .tk103))
+        await harness.handle(RelayHarness.message(from: car.number, "admin ok", indices: [4]))
         var iterator = acknowledgements.makeAsyncIterator()
         #expect(await iterator.next() != nil)
         #expect(await harness.modem.sent.isEmpty)
@@ -21,17 +21,17 @@ import Testing
     @Test func otherTrackerMessagesStillRelayWhileWaiting() async throws {
         let harness = RelayHarness()
         let car = RelayHarness.car
-        _ = await harness.relay.expectAdminAcknowledgement(trackerID: car.trackerID, profile: .standard(for: .tk103))
-        await harness.relay.handle(RelayHarness.message(from: car.number, RelayHarness.report))
+        _ = harness.relay.expectAdminAcknowledgement(trackerID: car.trackerID, profile: .standard(for: .tk103))
+        await harness.handle(RelayHarness.message(from: car.number, RelayHarness.report))
         #expect(await harness.modem.sent.map(\.to) == [RelayHarness.phoneA.number])
     }
 
     @Test func withoutAWaiterAnAcknowledgementRelaysAsUsual() async throws {
         let harness = RelayHarness()
         let car = RelayHarness.car
-        _ = await harness.relay.expectAdminAcknowledgement(trackerID: car.trackerID, profile: .standard(for: .tk103))
-        await harness.relay.stopExpectingAdminAcknowledgement(trackerID: car.trackerID)
-        await harness.relay.handle(RelayHarness.message(from: car.number, "admin ok"))
+        _ = harness.relay.expectAdminAcknowledgement(trackerID: car.trackerID, profile: .standard(for: .tk103))
+        harness.relay.stopExpectingAdminAcknowledgement(trackerID: car.trackerID)
+        await harness.handle(RelayHarness.message(from: car.number, "admin ok"))
         #expect(await harness.modem.sent.map(\.text) == ["admin ok"])
     }
 

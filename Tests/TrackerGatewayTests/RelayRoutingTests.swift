@@ -10,26 +10,26 @@ import Testing
 
     @Test func relaysTrackerTextByteForByteToItsOnlyPhoneThenDeletes() async {
         let harness = H()
-        await harness.relay.handle(H.message(from: H.car.number, H.report, indices: [7]))
+        await harness.handle(H.message(from: H.car.number, H.report, indices: [7]))
 
         #expect(await harness.modem.sent == [.init(text: H.report, to: H.phoneA.number, ucs2: false)])
         #expect(Array(await harness.modem.sent[0].text.utf8) == Array(H.report.utf8))
         #expect(await harness.modem.deleted == [[7]])
-        let counters = await harness.relay.counters
+        let counters = harness.relay.counters
         #expect(counters.relayed == 1 && counters.deliveredSends == 1 && counters.pendingRetries == 0)
         harness.expectLogsCarryNoBodyOrNumber()
     }
 
     @Test func relaysToEachOfThreePhonesAndDeletesEveryPartOnce() async {
         let harness = H(phones: [H.phoneA, H.phoneB, H.phoneC])
-        await harness.relay.handle(H.message(from: H.car.number, H.report, reference: 42, parts: 2, indices: [4, 5]))
+        await harness.handle(H.message(from: H.car.number, H.report, reference: 42, parts: 2, indices: [4, 5]))
 
         let recipients = await harness.modem.sent.map(\.to)
         #expect(recipients == [H.phoneA.number, H.phoneB.number, H.phoneC.number])
         #expect(await harness.modem.sent.allSatisfy { $0.text == H.report })
         #expect(!recipients.contains(H.otherCustomersPhone.number))
         #expect(await harness.modem.deleted == [[4, 5]])
-        #expect(await harness.relay.counters.deliveredSends == 3)
+        #expect(harness.relay.counters.deliveredSends == 3)
         harness.expectLogsCarryNoBodyOrNumber()
     }
 
@@ -37,7 +37,7 @@ import Testing
         var stopped = H.phoneB
         stopped.consents = false
         let harness = H(phones: [H.phoneA, stopped, H.phoneC])
-        await harness.relay.handle(H.message(from: H.car.number, H.report))
+        await harness.handle(H.message(from: H.car.number, H.report))
 
         #expect(await harness.modem.sent.map(\.to) == [H.phoneA.number, H.phoneC.number])
         #expect(await harness.modem.deleted == [[3]])
@@ -48,18 +48,18 @@ import Testing
         var stopped = H.phoneA
         stopped.consents = false
         let harness = H(phones: [stopped])
-        await harness.relay.handle(H.message(from: H.car.number, H.report))
+        await harness.handle(H.message(from: H.car.number, H.report))
 
         #expect(await harness.modem.attempted.isEmpty)
         #expect(await harness.modem.deleted == [[3]])
-        #expect(await harness.relay.counters.undeliverable == 1)
+        #expect(harness.relay.counters.undeliverable == 1)
         harness.expectLogsCarryNoBodyOrNumber()
     }
 
     @Test func keepsTheUCS2CodingOfAChineseReport() async {
         let chinese = "位置: 北纬22.566923 东经114.051331 速度0"
         let harness = H()
-        await harness.relay.handle(H.message(from: H.car.number, chinese, ucs2: true))
+        await harness.handle(H.message(from: H.car.number, chinese, ucs2: true))
 
         #expect(await harness.modem.sent == [.init(text: chinese, to: H.phoneA.number, ucs2: true)])
         harness.expectLogsCarryNoBodyOrNumber(extraBodies: [chinese, "22.566923"])
@@ -67,11 +67,11 @@ import Testing
 
     @Test func deletesAnUnknownSendersMessageUnsentAndUnlogged() async {
         let harness = H()
-        await harness.relay.handle(H.message(from: H.stranger, H.report, indices: [9]))
+        await harness.handle(H.message(from: H.stranger, H.report, indices: [9]))
 
         #expect(await harness.modem.attempted.isEmpty)
         #expect(await harness.modem.deleted == [[9]])
-        #expect(await harness.relay.counters.unknownSenders == 1)
+        #expect(harness.relay.counters.unknownSenders == 1)
         // Not even masked: the log says a stranger wrote, not who.
         #expect(!harness.logs.records.contains { $0.contains(NumberMask.mask(H.stranger)) })
         harness.expectLogsCarryNoBodyOrNumber()
@@ -86,24 +86,24 @@ import Testing
         let route = TrackerRoute(trackerID: 101, customerID: 1, number: H.car.number, model: .tk103, password: "123456", label: "Car",
                                  phones: [own, H.phoneA, trackerItself, foreign, H.phoneA])
         let harness = H()
-        let destinations = await harness.relay.destinations(of: route, sender: H.car.number)
+        let destinations = harness.relay.destinations(of: route, sender: H.car.number)
         #expect(destinations == [H.phoneA])
 
         let ownAsPhone = PhoneRoute(phoneID: 14, customerID: 1, number: H.ownNumber, consents: true)
         let trackerAsPhone = PhoneRoute(phoneID: 15, customerID: 1, number: H.car.number, consents: true)
         let endToEnd = H(phones: [ownAsPhone, trackerAsPhone, H.phoneA])
-        await endToEnd.relay.handle(H.message(from: H.car.number, H.report))
+        await endToEnd.handle(H.message(from: H.car.number, H.report))
         #expect(await endToEnd.modem.attempted.map(\.to) == [H.phoneA.number])
         endToEnd.expectLogsCarryNoBodyOrNumber()
     }
 
     @Test func dropsAMessageFromItsOwnNumber() async {
         let harness = H(phones: [H.phoneA])
-        await harness.relay.handle(H.message(from: H.ownNumber, H.report))
+        await harness.handle(H.message(from: H.ownNumber, H.report))
 
         #expect(await harness.modem.attempted.isEmpty)
         #expect(await harness.modem.deleted == [[3]])
-        #expect(await harness.relay.counters.ownNumberLoops == 1)
+        #expect(harness.relay.counters.ownNumberLoops == 1)
         harness.expectLogsCarryNoBodyOrNumber()
     }
 
@@ -111,24 +111,24 @@ import Testing
         let harness = H(phones: [H.phoneA, H.phoneB])
         let original = H.message(from: H.car.number, H.report, reference: 7, parts: 2, indices: [1, 2])
         var copy = original
-        copy.storageIndices = [5, 6]
-        await harness.relay.handle(original)
-        await harness.relay.handle(copy)
+        copy.storage = RelayHarness.slots([5, 6])
+        await harness.handle(original)
+        await harness.handle(copy)
 
         #expect(await harness.modem.sent.count == 2)
         #expect(await harness.modem.deleted == [[1, 2], [5, 6]])
-        #expect(await harness.relay.counters.duplicates == 1)
-        #expect(await harness.relay.counters.relayed == 1)
+        #expect(harness.relay.counters.duplicates == 1)
+        #expect(harness.relay.counters.relayed == 1)
         harness.expectLogsCarryNoBodyOrNumber()
     }
 
     @Test func relaysTwoMessagesThatDifferOnlyInTimestamp() async {
         let harness = H()
-        await harness.relay.handle(H.message(from: H.car.number, H.report))
-        await harness.relay.handle(H.message(from: H.car.number, H.report, at: Date(timeIntervalSince1970: 1_800_000_060)))
+        await harness.handle(H.message(from: H.car.number, H.report))
+        await harness.handle(H.message(from: H.car.number, H.report, at: Date(timeIntervalSince1970: 1_800_000_060)))
 
         #expect(await harness.modem.sent.count == 2)
-        #expect(await harness.relay.counters.duplicates == 0)
+        #expect(harness.relay.counters.duplicates == 0)
         harness.expectLogsCarryNoBodyOrNumber()
     }
 
@@ -152,11 +152,11 @@ import Testing
 
     @Test func relaysAnAlarmAndAReportSentWithinTheSameSecond() async {
         let harness = H()
-        await harness.relay.handle(H.message(from: H.car.number, "Door alarm!", indices: [1]))
-        await harness.relay.handle(H.message(from: H.car.number, H.report, indices: [2]))
+        await harness.handle(H.message(from: H.car.number, "Door alarm!", indices: [1]))
+        await harness.handle(H.message(from: H.car.number, H.report, indices: [2]))
 
         #expect(await harness.modem.sent.map(\.text) == ["Door alarm!", H.report])
-        #expect(await harness.relay.counters.duplicates == 0)
+        #expect(harness.relay.counters.duplicates == 0)
         harness.expectLogsCarryNoBodyOrNumber(extraBodies: ["Door alarm!"])
     }
 
@@ -165,30 +165,30 @@ import Testing
         configuration.trackerRateLimit = RateLimit(burst: 2, perHour: 30)
         let harness = H(configuration: configuration)
         for second in 0..<3 {
-            await harness.relay.handle(H.message(from: H.car.number, H.report, at: Date(timeIntervalSince1970: 1_800_000_000 + Double(second)), indices: [second]))
+            await harness.handle(H.message(from: H.car.number, H.report, at: Date(timeIntervalSince1970: 1_800_000_000 + Double(second)), indices: [second]))
         }
 
         #expect(await harness.modem.sent.count == 2)
         #expect(await harness.modem.deleted == [[0], [1], [2]])
-        #expect(await harness.relay.counters.rateLimited == 1)
+        #expect(harness.relay.counters.rateLimited == 1)
 
         // Two minutes later the bucket holds one token again (30 per hour).
         harness.clock.advance(by: .seconds(120))
-        await harness.relay.handle(H.message(from: H.car.number, H.report, at: Date(timeIntervalSince1970: 1_800_000_200), indices: [9]))
+        await harness.handle(H.message(from: H.car.number, H.report, at: Date(timeIntervalSince1970: 1_800_000_200), indices: [9]))
         #expect(await harness.modem.sent.count == 3)
         harness.expectLogsCarryNoBodyOrNumber()
     }
 
     @Test func leavesTheMessageInStorageWhenTheRegistryFailsAndHandlesItWhenListedAgain() async {
         let harness = H()
-        await harness.directory.failLookups(1)
+        harness.directory.failLookups(1)
         let message = H.message(from: H.car.number, H.report)
-        await harness.relay.handle(message)
+        await harness.handle(message)
         #expect(await harness.modem.deleted.isEmpty)
         #expect(await harness.modem.attempted.isEmpty)
-        #expect(await harness.relay.counters.registryFailures == 1)
+        #expect(harness.relay.counters.registryFailures == 1)
 
-        await harness.relay.handle(message)
+        await harness.handle(message)
         #expect(await harness.modem.sent.count == 1)
         #expect(await harness.modem.deleted == [[3]])
         harness.expectLogsCarryNoBodyOrNumber()

@@ -1,10 +1,11 @@
 import TestSupport
 import Foundation
 import Logging
+import Synchronization
 @testable import TrackerGateway
 
 /// A modem that records what it is asked to send and delete, and refuses when told to.
-actor InMemoryRelayModem: RelayModem {
+actor InMemoryRelayModem: RelayPort {
     struct Submission: Equatable, Sendable {
         var text: String
         var to: String
@@ -29,7 +30,17 @@ actor InMemoryRelayModem: RelayModem {
         failuresLeft[number, default: 0] += times
     }
 
-    func send(text: String, to number: String, ucs2: Bool) async throws -> [Int] {
+    /// Every release (parts given back without a delete), in order.
+    nonisolated var released: [[Int]] { releasedSlots.withLock { $0 } }
+    private nonisolated let releasedSlots = Mutex<[[Int]]>([])
+
+    nonisolated var taskExecutor: (any TaskExecutor)? { nil }
+
+    nonisolated func release(_ slots: [StoredSlot]) {
+        releasedSlots.withLock { $0.append(slots.map(\.index)) }
+    }
+
+    func send(text: String, to number: String, ucs2: Bool, purpose: SendPurpose) async throws -> [Int] {
         let submission = Submission(text: text, to: number, ucs2: ucs2)
         attempted.append(submission)
         defer { wakeWaiters() }
@@ -42,8 +53,8 @@ actor InMemoryRelayModem: RelayModem {
         return [nextReference]
     }
 
-    func deleteStored(indices: [Int]) async throws {
-        deleted.append(indices)
+    func deleteStored(_ slots: [StoredSlot]) async throws {
+        deleted.append(slots.map(\.index))
         wakeWaiters()
     }
 
@@ -90,7 +101,7 @@ actor InMemoryRelayModem: RelayModem {
 }
 
 /// A registry in memory: customers' phones and trackers, looked up by exact number.
-actor InMemorySenderDirectory: SenderDirectory {
+final class InMemorySenderDirectory: SenderDirectory {
     struct Tracker: Sendable {
         var trackerID: Int64
         var customerID: Int64
@@ -100,51 +111,67 @@ actor InMemorySenderDirectory: SenderDirectory {
         var label: String?
     }
 
-    private var phones: [PhoneRoute]
-    private var trackers: [Tracker]
-    private(set) var consentChanges: [(phoneID: Int64, consents: Bool)] = []
-    private var lookupFailuresLeft = 0
+    private struct State {
+        var phones: [PhoneRoute]
+        var trackers: [Tracker]
+        var consentChanges: [(phoneID: Int64, consents: Bool)] = []
+        var lookupFailuresLeft = 0
+    }
+
+    private let state: Mutex<State>
 
     struct Unavailable: Error {}
 
     init(phones: [PhoneRoute], trackers: [Tracker]) {
-        self.phones = phones
-        self.trackers = trackers
+        state = Mutex(State(phones: phones, trackers: trackers))
     }
 
-    func failLookups(_ times: Int) { lookupFailuresLeft = times }
+    var consentChanges: [(phoneID: Int64, consents: Bool)] { state.withLock { $0.consentChanges } }
+
+    func failLookups(_ times: Int) { state.withLock { $0.lookupFailuresLeft = times } }
 
     func consent(ofPhone phoneID: Int64) -> Bool? {
-        phones.first { $0.phoneID == phoneID }?.consents
+        state.withLock { $0.phones.first { $0.phoneID == phoneID }?.consents }
     }
 
-    func role(of sender: String) async throws -> SenderRole {
-        if lookupFailuresLeft > 0 {
-            lookupFailuresLeft -= 1
-            throw Unavailable()
-        }
-        if let tracker = trackers.first(where: { $0.number == sender }) {
-            return .tracker(route(tracker))
-        }
-        if let phone = phones.first(where: { $0.number == sender }) {
-            return .phone(phone, trackers: trackers.filter { $0.customerID == phone.customerID }.map(route))
-        }
-        return .unknown
-    }
-
-    func setConsent(phoneID: Int64, consents: Bool) async throws {
-        consentChanges.append((phoneID, consents))
-        for index in phones.indices where phones[index].phoneID == phoneID {
-            phones[index].consents = consents
+    func role(of sender: String) throws -> SenderRole {
+        try state.withLock { state in
+            if state.lookupFailuresLeft > 0 {
+                state.lookupFailuresLeft -= 1
+                throw Unavailable()
+            }
+            if let tracker = state.trackers.first(where: { $0.number == sender }) {
+                return .tracker(Self.route(tracker, phones: state.phones))
+            }
+            if let phone = state.phones.first(where: { $0.number == sender }) {
+                let trackers = state.trackers.filter { $0.customerID == phone.customerID }.map { Self.route($0, phones: state.phones) }
+                return .phone(phone, trackers: trackers)
+            }
+            return .unknown
         }
     }
 
-    private func route(_ tracker: Tracker) -> TrackerRoute {
+    func setConsent(phoneID: Int64, consents: Bool) throws {
+        state.withLock { state in
+            state.consentChanges.append((phoneID, consents))
+            for index in state.phones.indices where state.phones[index].phoneID == phoneID {
+                state.phones[index].consents = consents
+            }
+        }
+    }
+
+    private static func route(_ tracker: Tracker, phones: [PhoneRoute]) -> TrackerRoute {
         TrackerRoute(
             trackerID: tracker.trackerID, customerID: tracker.customerID, number: tracker.number,
             model: tracker.model, password: tracker.password, label: tracker.label,
             phones: phones.filter { $0.customerID == tracker.customerID }
         )
+    }
+}
+
+extension ManualClock: RelayClock {
+    public func sleep(until deadline: MonotonicInstant) async throws {
+        try await sleep(until: deadline, tolerance: nil)
     }
 }
 

@@ -92,7 +92,7 @@ final class AdminWorld: @unchecked Sendable {
         let socket = dataDirectory.appendingPathComponent("control.sock").path
         for _ in 0..<400 {
             if let reply = try? LineSocketClient(path: socket, timeout: .seconds(2)).request("{\"op\":\"status\"}"),
-               reply.contains("\"modemState\":\"ready\"") {
+               reply.contains("\"state\":\"ready\"") {
                 return simulation
             }
             try await Task.sleep(for: .milliseconds(50))

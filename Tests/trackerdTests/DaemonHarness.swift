@@ -112,7 +112,7 @@ final class DaemonHarness: @unchecked Sendable {
         let process = try DaemonProcess(arguments: arguments, log: logURL)
         daemon = process
         if waitUntilReady {
-            let ready = await poll { [self] in (try? status())?["modemState"] as? String == "ready" }
+            let ready = await poll { [self] in (try? modemStatus())?["state"] as? String == "ready" }
             if !ready {
                 throw HarnessError("daemon never reported a ready modem; log:\n\(log.suffix(3000))")
             }
@@ -134,6 +134,14 @@ final class DaemonHarness: @unchecked Sendable {
               let status = object["status"] as? [String: Any]
         else { throw HarnessError("unreadable status reply") }
         return status
+    }
+
+    /// The first modem's part of the status.
+    func modemStatus() throws -> [String: Any] {
+        guard let modems = try status()["modems"] as? [[String: Any]], let first = modems.first else {
+            throw HarnessError("status without modems")
+        }
+        return first
     }
 
     /// One relay counter (`relayed`, `unknownSenders`, `rateLimited`, …) from the status.

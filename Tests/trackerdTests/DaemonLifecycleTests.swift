@@ -61,7 +61,7 @@ struct DaemonLifecycleTests {
         let daemon = try await h.startDaemon()
         h.simulation.inject(.drop(reopenAfter: .seconds(60)))
         // From the fourth re-open on, the daemon backs off for 8 s before the next.
-        try #require(await poll { ((try? h.status())?["reopens"] as? Int ?? 0) >= 4 })
+        try #require(await poll { ((try? h.modemStatus())?["reopens"] as? Int ?? 0) >= 4 })
         daemon.kill(signal: SIGTERM)
         #expect(await daemon.waitForExit(timeout: .seconds(4)) == 0, "log:\n\(h.log.suffix(2000))")
     }
@@ -80,8 +80,10 @@ struct DaemonLifecycleTests {
         let json = try ProcessRunner.run("trackerd", ["status", "--data-dir", h.dataDirectory.path, "--json"])
         #expect(json.status == 0, "stderr: \(json.stderr)")
         let status = try #require(ProcessRunner.json(json.stdout) as? [String: Any])
-        #expect(status["modemState"] as? String == "ready")
-        #expect(status["receiveMode"] as? String == "storage")
+        let modem = try #require((status["modems"] as? [[String: Any]])?.first)
+        #expect(modem["state"] as? String == "ready")
+        #expect(modem["receiveMode"] as? String == "storage")
+        #expect(modem["number"] as? String == "+1•••••1111", "the gateway number is shown masked")
         let relay = try #require(status["relay"] as? [String: Any])
         #expect(relay["relayed"] as? Int == 1)
         #expect(relay["unknownSenders"] as? Int == 1)
@@ -90,7 +92,8 @@ struct DaemonLifecycleTests {
         let text = try ProcessRunner.run("trackerd", ["status", "--data-dir", h.dataDirectory.path])
         #expect(text.status == 0)
         #expect(text.stdout.contains("relayed: 1"))
-        #expect(text.stdout.contains("modem:        ready"))
+        #expect(text.stdout.contains("modem 1:      ready"))
+        #expect(text.stdout.contains("unknown senders: 1"), "counters read as words, not code names")
 
         for output in [json.stdout, text.stdout] {
             let hits = PII.needles(extra: [report, "who is this", "40.416775"]).filter { output.contains($0) }

@@ -133,7 +133,7 @@ struct DaemonRelayTests {
         let h = try DaemonHarness()
         defer { h.shutDown() }
         try await h.startDaemon(["--receive", mode])
-        #expect((try h.status())["receiveMode"] as? String == mode)
+        #expect((try h.modemStatus())["receiveMode"] as? String == mode)
         let reports = ["lat:1.000001 long:2.000001 one", "lat:1.000002 long:2.000002 two"]
         for report in reports { try h.simulation.send(from: Cast.adaCar.number, text: report) }
         for phone in Cast.adaPhones {

@@ -13,7 +13,7 @@ extension Registry: SenderDirectory {
     ///
     /// Read synchronously on the caller's thread: in WAL mode a reader never waits for a writer, and
     /// the lookup (~0.1 ms) costs less than handing it to GRDB's queue and back on every relay.
-    public func role(of sender: String) async throws -> SenderRole {
+    public func role(of sender: String) throws -> SenderRole {
         try roleNow(of: sender)
     }
 
@@ -92,11 +92,11 @@ extension Registry: SenderDirectory {
     }
 
     /// Records STOP (`false`) or START (`true`); audited only when it changes something.
-    public func setConsent(phoneID: Int64, consents: Bool) async throws {
+    public func setConsent(phoneID: Int64, consents: Bool) throws {
         let time = now()
         let actor = self.actor
         do {
-            try await pool.write { db in
+            try pool.write { db in
                 guard let row = try Row.fetchOne(db, sql: "SELECT customer_id, consents FROM phones WHERE id = ?", arguments: [phoneID]) else {
                     throw GatewayError.unknownID(kind: "phone", id: phoneID)
                 }

@@ -16,25 +16,31 @@ extension Relay {
     /// Call ``stopExpectingAdminAcknowledgement(trackerID:)`` when done (or timed out).
     public func expectAdminAcknowledgement(trackerID: Int64, profile: TrackerCommandProfile) -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
-        adminAcknowledgementWaiters[trackerID]?.continuation.finish()
-        adminAcknowledgementWaiters[trackerID] = AdminAcknowledgementWaiter(profile: profile, continuation: continuation)
+        let previous = state.withLock { state in
+            defer { state.adminAcknowledgementWaiters[trackerID] = AdminAcknowledgementWaiter(profile: profile, continuation: continuation) }
+            return state.adminAcknowledgementWaiters[trackerID]
+        }
+        previous?.continuation.finish()
         return stream
     }
 
     public func stopExpectingAdminAcknowledgement(trackerID: Int64) {
-        adminAcknowledgementWaiters.removeValue(forKey: trackerID)?.continuation.finish()
+        state.withLock { $0.adminAcknowledgementWaiters.removeValue(forKey: trackerID) }?.continuation.finish()
     }
 
     /// True when the message was an awaited acknowledgement: it is then deleted, not relayed.
-    func captureAdminAcknowledgement(_ message: IncomingMessage, from tracker: TrackerRoute, identity: MessageIdentity, log: Logger) async -> Bool {
-        guard let waiter = adminAcknowledgementWaiters[tracker.trackerID], waiter.profile.isAdminAcknowledgement(message.text) else {
-            return false
+    func captureAdminAcknowledgement(_ message: IncomingMessage, from tracker: TrackerRoute, log: Logger) -> Bool {
+        let waiter: AdminAcknowledgementWaiter? = state.withLock { state in
+            guard let waiter = state.adminAcknowledgementWaiters[tracker.trackerID], waiter.profile.isAdminAcknowledgement(message.text) else {
+                return nil
+            }
+            state.adminAcknowledgementWaiters[tracker.trackerID] = nil
+            return waiter
         }
-        adminAcknowledgementWaiters[tracker.trackerID] = nil
+        guard let waiter else { return false }
         waiter.continuation.yield()
         waiter.continuation.finish()
         log.info("admin acknowledgement captured for provisioning; not relayed")
-        await finish(identity, log: log)
         return true
     }
 }

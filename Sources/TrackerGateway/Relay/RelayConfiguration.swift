@@ -3,8 +3,10 @@
 /// DESIGN.md "Receiving and relaying": maximum age, retry backoff, rate limits per tracker and
 /// per phone, the bounded duplicate memory, and the gateway's own number it never relays to.
 public struct RelayConfiguration: Sendable, Equatable {
-    /// The modem's own number (E.164); nothing is ever sent to it, and a message from it is dropped.
-    public var ownNumber: String
+    /// Every gateway number (E.164, the pool's SIMs): nothing is ever sent to one, and a message
+    /// from one is dropped. The first is the gateway's own number of a one-modem gateway.
+    public var gatewayNumbers: [String]
+    public var ownNumber: String { gatewayNumbers.first ?? "" }
     /// A tracker message not accepted by every phone this long after the gateway received it
     /// is dropped and deleted. See `Relay` for why the age runs from the receipt.
     public var maximumAge: Duration
@@ -23,6 +25,7 @@ public struct RelayConfiguration: Sendable, Equatable {
 
     public init(
         ownNumber: String,
+        otherGatewayNumbers: [String] = [],
         maximumAge: Duration = .seconds(600),
         retry: RetryPolicy = RetryPolicy(),
         trackerRateLimit: RateLimit = RateLimit(burst: 10, perHour: 30),
@@ -32,7 +35,7 @@ public struct RelayConfiguration: Sendable, Equatable {
         genericPositionCommand: String = "WHERE#",
         replies: RelayReplies = RelayReplies()
     ) {
-        self.ownNumber = ownNumber
+        self.gatewayNumbers = [ownNumber] + otherGatewayNumbers
         self.maximumAge = maximumAge
         self.retry = retry
         self.trackerRateLimit = trackerRateLimit
@@ -53,14 +56,17 @@ public struct RelayReplies: Sendable, Equatable {
     public var noTracker: String
     /// Followed by the customer's tracker labels, comma-separated.
     public var chooseTracker: String
+    /// No modem the tracker obeys can send to it now.
+    public var unreachable: String
 
     public init(
         help: String = "Send LOCATE or LOCATE <name> to get your tracker's position. STOP ends messages, START resumes.",
         stopped: String = "You will get no more messages. Send START to resume.",
         started: String = "Messages resumed. Send HELP for commands.",
-        unknownLabel: String = "No tracker by that name. Send LOCATE for the list.",
+        unknownLabel: String = "No tracker by that name.",
         noTracker: String = "No tracker is registered for you.",
-        chooseTracker: String = "Which tracker? Send LOCATE and one of: "
+        chooseTracker: String = "Which tracker? Send LOCATE and one of: ",
+        unreachable: String = "Your tracker cannot be reached right now. Please try again later."
     ) {
         self.help = help
         self.stopped = stopped
@@ -68,5 +74,6 @@ public struct RelayReplies: Sendable, Equatable {
         self.unknownLabel = unknownLabel
         self.noTracker = noTracker
         self.chooseTracker = chooseTracker
+        self.unreachable = unreachable
     }
 }

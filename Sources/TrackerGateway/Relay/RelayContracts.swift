@@ -1,4 +1,5 @@
 import Foundation
+@_exported import MonotonicTime
 @_exported import TrackerProfiles
 
 /// A registered phone as the relay needs it: where to send, and whether it consented.
@@ -48,12 +49,28 @@ public enum SenderRole: Sendable, Equatable {
     case unknown
 }
 
-/// The registry as the relay sees it.
+/// The registry as the relay sees it. Synchronous: the relay asks on the modem's thread, and a
+/// look-up in the embedded registry costs less than handing it anywhere (DESIGN.md "Threads").
 public protocol SenderDirectory: Sendable {
     /// Looks a sender up by its number as the network gave it (E.164 or alphanumeric).
-    func role(of sender: String) async throws -> SenderRole
+    func role(of sender: String) throws -> SenderRole
     /// Records STOP (`false`) or START (`true`) for a phone.
-    func setConsent(phoneID: Int64, consents: Bool) async throws
+    func setConsent(phoneID: Int64, consents: Bool) throws
+}
+
+/// Where a received message lies in the modem's storage (memory and index), to free it once done.
+public struct StoredSlot: Hashable, Sendable, Comparable {
+    public var storage: String
+    public var index: Int
+
+    public init(storage: String, index: Int) {
+        self.storage = storage
+        self.index = index
+    }
+
+    public static func < (lhs: StoredSlot, rhs: StoredSlot) -> Bool {
+        (lhs.storage, lhs.index) < (rhs.storage, rhs.index)
+    }
 }
 
 /// One complete incoming SMS (concatenated parts already reassembled), as the relay sees it.
@@ -68,24 +85,45 @@ public struct IncomingMessage: Sendable, Equatable {
     /// Concatenation reference, when the message came in parts.
     public var concatenationReference: Int?
     public var partCount: Int
-    /// Modem storage indices holding the parts; empty when received directly (`+CMT`).
-    public var storageIndices: [Int]
+    /// Where the parts are stored; empty when received directly (`+CMT`).
+    public var storage: [StoredSlot]
 
-    public init(sender: String, text: String, isUCS2: Bool, timestamp: Date, concatenationReference: Int?, partCount: Int, storageIndices: [Int]) {
+    public init(sender: String, text: String, isUCS2: Bool, timestamp: Date, concatenationReference: Int?, partCount: Int, storage: [StoredSlot]) {
         self.sender = sender
         self.text = text
         self.isUCS2 = isUCS2
         self.timestamp = timestamp
         self.concatenationReference = concatenationReference
         self.partCount = partCount
-        self.storageIndices = storageIndices
+        self.storage = storage
     }
 }
 
-/// The modem as the relay sees it: send a text, free storage.
-public protocol RelayModem: Sendable {
+/// Why the relay sends an SMS: a pool of modems picks the modem by it (DESIGN.md "Scale").
+public enum SendPurpose: Sendable, Equatable {
+    /// A tracker's report to a customer's phone: any healthy modem.
+    case relay
+    /// A fixed answer to a keyword: out of the modem that received the keyword.
+    case reply
+    /// A command to a tracker: out of a modem whose number the tracker obeys.
+    case trackerCommand(knownNumbers: [String])
+}
+
+/// The modem a message came in on, as the relay sees it: send, free storage, and the thread the
+/// relay's later work (retries) for this message runs on.
+public protocol RelayPort: Sendable {
     /// Sends `text` (multipart when needed) and returns the message references, one per part.
-    func send(text: String, to number: String, ucs2: Bool) async throws -> [Int]
-    /// Deletes messages from modem storage once relayed or expired.
-    func deleteStored(indices: [Int]) async throws
+    func send(text: String, to number: String, ucs2: Bool, purpose: SendPurpose) async throws -> [Int]
+    /// Deletes a message's parts from the storage of the modem that received it.
+    func deleteStored(_ slots: [StoredSlot]) async throws
+    /// Gives the parts back without deleting them: the next sweep takes them again.
+    func release(_ slots: [StoredSlot])
+    /// Where the relay's tasks for this message run (the receiving modem's thread); nil: anywhere.
+    var taskExecutor: (any TaskExecutor)? { get }
+}
+
+/// The relay's time: monotonic, and sleeps a test can drive.
+public protocol RelayClock: Sendable {
+    var now: MonotonicInstant { get }
+    func sleep(until deadline: MonotonicInstant) async throws
 }

@@ -32,6 +32,8 @@ public struct RelayCounters: Sendable, Equatable, Codable {
     public var registryFailures = 0
     /// Deletes the modem refused; the message is deleted when it is listed again.
     public var deleteFailures = 0
+    /// Keyword replies and tracker commands refused until their maximum age, then given up.
+    public var sendsGivenUp = 0
     /// Relays waiting for a retry now (a gauge, not a count).
     public var pendingRetries = 0
 

@@ -118,11 +118,8 @@ struct DemoScript {
         print("customer #\(customer) with phones A \(Self.phoneA) and B \(Self.phoneB); trackers 'car' (tk103) \(Self.car) and 'van' (gt06) \(Self.van)")
 
         var configuration = DaemonConfiguration(
-            devicePath: workspace.linkPath,
-            serial: SerialSettings(),
-            modem: ModemConfiguration(receiveMode: receiveMode),
+            modems: [ModemSetup(device: workspace.linkPath, number: Self.gateway, modem: ModemConfiguration(receiveMode: receiveMode))],
             dataDirectory: workspace.dataDirectory,
-            ownNumber: Self.gateway,
             relay: RelayConfiguration(ownNumber: Self.gateway)
         )
         configuration.logLevel = .warning

@@ -41,11 +41,8 @@ extension Trackerd {
                 return handler
             }
             let configuration = DaemonConfiguration(
-                devicePath: modem.device,
-                serial: modem.serialSettings(),
-                modem: modem.modemConfiguration(),
+                modems: [ModemSetup(device: modem.device, number: relay.ownNumber, serial: modem.serialSettings(), modem: modem.modemConfiguration())],
                 dataDirectory: data.resolvedDataDirectory(),
-                ownNumber: relay.ownNumber,
                 relay: relay.relayConfiguration(),
                 healthProbeInterval: .seconds(modem.healthProbeSeconds),
                 logLevel: level
@@ -74,8 +71,8 @@ struct ModemOptions: ParsableArguments {
     @Option(help: ArgumentHelp("How messages arrive: storage (default, crash-safe) or direct (never stored on the SIM).", valueName: "mode"))
     var receive: String = "storage"
 
-    @Option(help: ArgumentHelp("Seconds between modem health probes.", valueName: "seconds"))
-    var healthProbeSeconds: Int = 60
+    @Option(help: ArgumentHelp("Seconds between health probes of an idle modem (one command line each).", valueName: "seconds"))
+    var healthProbeSeconds: Int = 240
 
     func validate() throws {
         guard ModemConfiguration.ReceiveMode(rawValue: receive) != nil else { throw ValidationError("--receive must be storage or direct, not '\(receive)'") }

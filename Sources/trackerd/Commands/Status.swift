@@ -9,8 +9,10 @@ extension Trackerd {
         static let configuration = CommandConfiguration(
             abstract: "Show the running daemon's modem state, signal, counters and last error.",
             discussion: """
-            Talks to the daemon's control socket in the data directory. Exit 69 when no daemon runs.
-            The status never contains a message, a number or a name.
+            Talks to the daemon's control socket in the data directory. Exit 0 when every modem \
+            is ready, 1 when one is not (missing, re-opening, waiting for its device), 69 when no \
+            daemon runs. The status never contains a message, a customer's number or a name; \
+            gateway numbers are masked.
 
             Examples:
               trackerd status
@@ -31,30 +33,54 @@ extension Trackerd {
             if json {
                 let data = try JSONSerialization.data(withJSONObject: status, options: [.sortedKeys, .withoutEscapingSlashes])
                 print(String(decoding: data, as: UTF8.self))
+                let modems = status["modems"] as? [[String: Any]] ?? []
+                if modems.isEmpty || modems.contains(where: { $0["state"] as? String != "ready" }) {
+                    throw ExitCode(SysExit.findings.rawValue)
+                }
                 return
             }
             print(Self.render(status))
+            let modems = status["modems"] as? [[String: Any]] ?? []
+            if modems.isEmpty || modems.contains(where: { $0["state"] as? String != "ready" }) {
+                throw ExitCode(SysExit.findings.rawValue)
+            }
         }
 
         static func render(_ status: [String: Any]) -> String {
-            func value(_ key: String) -> String {
-                guard let value = status[key], !(value is NSNull) else { return "-" }
+            func value(_ object: [String: Any], _ key: String) -> String {
+                guard let value = object[key], !(value is NSNull) else { return "-" }
                 return "\(value)"
             }
-            var lines = [
-                "modem:        \(value("modemState")) (\(value("modemManufacturer")) \(value("modemModel")))",
-                "receive mode: \(value("receiveMode"))",
-                "signal:       rssi \(value("signalRSSI")), \(value("signalDBm")) dBm",
-                "registration: \(value("registration"))",
-                "storage:      \(value("storageUsed"))/\(value("storageTotal"))" + ((status["storageFull"] as? Bool) == true ? "  FULL" : ""),
-                "re-opens:     \(value("reopens"))",
-                "last error:   \(value("lastError"))",
-            ]
+            var lines: [String] = []
+            let modems = status["modems"] as? [[String: Any]] ?? []
+            for (number, modem) in modems.enumerated() {
+                lines += [
+                    "modem \(number + 1):      \(value(modem, "state")) (\(value(modem, "manufacturer")) \(value(modem, "model")))",
+                    "  device:     \(value(modem, "device")), number \(value(modem, "number")), receive \(value(modem, "receiveMode"))",
+                    "  signal:     rssi \(value(modem, "signalRSSI")), \(value(modem, "signalDBm")) dBm",
+                    "  registration: \(value(modem, "registration"))",
+                    "  storage:    \(value(modem, "storageUsed"))/\(value(modem, "storageTotal"))" + ((modem["storageFull"] as? Bool) == true ? "  FULL" : ""),
+                    "  sends:      \(value(modem, "sends")) sent, \(value(modem, "sendFailures")) refused",
+                    "  re-opens:   \(value(modem, "reopens"))",
+                    "  last error: \(value(modem, "lastError"))",
+                ]
+            }
+            let ready = modems.filter { $0["state"] as? String == "ready" }.count
+            lines.append("modems ready: \(ready) of \(modems.count)")
             if let relay = status["relay"] as? [String: Any] {
                 lines.append("relay:")
-                for key in relay.keys.sorted() { lines.append("  \(key): \(relay[key] ?? 0)") }
+                for key in relay.keys.sorted() { lines.append("  \(Self.spoken(key)): \(relay[key] ?? 0)") }
             }
             return lines.joined(separator: "\n")
+        }
+
+        /// `unknownSenders` → `unknown senders`: counters as words, not code names.
+        static func spoken(_ key: String) -> String {
+            var words = ""
+            for character in key {
+                if character.isUppercase { words += " " + character.lowercased() } else { words.append(character) }
+            }
+            return words
         }
     }
 }

@@ -1,0 +1,150 @@
+/// Turning URCs into messages: `+CMTI` → `+CMGR` → reassembly → the delegate, and `+CMT`
+/// straight from the URC, acknowledged with `+CNMA` only once it was decoded and taken.
+///
+/// TS 27.005 §3.4.1 (`+CNMI` indications), §3.4.4 (`+CNMA`), §3.5.1 (`+CMGR`).
+extension Modem {
+    func handle(_ urc: URC) {
+        switch urc.name.uppercased() {
+        case "+CMTI":
+            guard let indication = urc.storageIndex else { return }
+            let slot = StorageSlot(storage: (indication.storage.isEmpty ? book.receiveStorage : indication.storage.uppercased()), index: indication.index)
+            if book.indicated(slot) { readIndicated(slot) }
+        case "+CMT":
+            receiveDirect(urc)
+        case "+CDS":
+            let report = urc.complete ? urc.trailing.first.flatMap { try? ModemPDU.decode(hex: $0) } : nil
+            if case .statusReport(let statusReport)? = report?.tpdu { tell(.statusReport(statusReport)) }
+            if configuration.receiveMode == .direct { acknowledge(positively: true) }
+        case "+CDSI":
+            guard let indication = urc.storageIndex else { return }
+            let slot = StorageSlot(storage: (indication.storage.isEmpty ? book.receiveStorage : indication.storage.uppercased()), index: indication.index)
+            fetchStatusReport(slot)
+        case "+CREG":
+            if let stat = urc.registration?.status, let status = RegistrationStatus(rawValue: stat) {
+                tell(.registration(status))
+            }
+        default:
+            break
+        }
+    }
+
+    /// Reads a slot a `+CMTI` (or the end of a delete) named, marked `.reading` in the book.
+    func readIndicated(_ slot: StorageSlot) {
+        slotCommand("+CMGR=\(slot.index)", storage: slot.storage) { [weak self] result in
+            self?.assumeIsolated { modem in
+                let stored = try? modem.parseRead(result, slot: slot)
+                switch stored?.pdu.tpdu {
+                case .deliver(let deliver)?:
+                    modem.book.readFinished(slot, holdsMessage: true)
+                    modem.accept(deliver, slot: slot)
+                case .statusReport(let report)?:
+                    modem.book.readFinished(slot, holdsMessage: false)
+                    modem.tell(.statusReport(report))
+                    modem.deleteNow(slot)
+                case .submit?, nil:
+                    // Empty, a draft, undecodable (already reported and deleted), or the read
+                    // failed: forgotten; a sweep takes up whatever is really there.
+                    modem.book.readFinished(slot, holdsMessage: false)
+                }
+            }
+        }
+    }
+
+    private func fetchStatusReport(_ slot: StorageSlot) {
+        guard book.state(of: slot) == nil else { return }
+        slotCommand("+CMGR=\(slot.index)", storage: slot.storage) { [weak self] result in
+            self?.assumeIsolated { modem in
+                if case .statusReport(let report)? = (try? modem.parseRead(result, slot: slot))??.pdu.tpdu {
+                    modem.tell(.statusReport(report))
+                }
+                if modem.book.state(of: slot) == nil { modem.deleteNow(slot) }
+            }
+        }
+    }
+
+    /// `+CMT: [<alpha>],<length>` and the PDU on the next line. In direct mode the network waits
+    /// for `+CNMA`: given for what was decoded and taken (a part waiting for its others counts
+    /// as taken), refused with `+CNMA=2` for what was not, so the network delivers it again.
+    private func receiveDirect(_ urc: URC) {
+        let acknowledges = configuration.receiveMode == .direct
+        guard urc.complete, let hex = urc.trailing.first else {
+            if acknowledges { acknowledge(positively: false) }
+            return
+        }
+        let pdu: ModemPDU
+        do {
+            pdu = try ModemPDU.decode(hex: hex)
+        } catch {
+            tell(.undecodable(slot: nil, error: error))
+            if acknowledges { acknowledge(positively: false) }
+            return
+        }
+        guard case .deliver(let deliver) = pdu.tpdu else {
+            if acknowledges { acknowledge(positively: true) }
+            return
+        }
+        let taken = accept(deliver, slot: nil)
+        if acknowledges { acknowledge(positively: taken) }
+    }
+
+    /// `+CNMA` (RP-ACK) or `+CNMA=2` (RP-ERROR), queued behind nothing the relay sends later.
+    private func acknowledge(positively: Bool) {
+        enqueue(ATCommand(positively ? "AT+CNMA" : "AT+CNMA=2", timeout: configuration.commandTimeout)) { _ in }
+    }
+
+    // MARK: - Reassembly
+
+    /// Feeds one part to the reassembler and hands out what completes; false when a completed
+    /// message was left for later (direct mode then refuses it).
+    @discardableResult
+    func accept(_ deliver: SMSDeliver, slot: StorageSlot?) -> Bool {
+        let events = reassembler.add(deliver, token: slot, now: executor.time.now)
+        let taken = handle(events)
+        armExpiry()
+        return taken
+    }
+
+    private func handle(_ events: [ReassemblyEvent<StorageSlot?>]) -> Bool {
+        var taken = true
+        for event in events {
+            switch event {
+            case .complete(let message):
+                let slots = message.tokens.compactMap { $0 }.sorted()
+                book.handedOut(slots)
+                let received = ReceivedSMS(
+                    sender: message.originator, body: message.body, alphabet: message.alphabet,
+                    timestamp: message.timestamp, messageClass: message.messageClass,
+                    concatenationReference: message.concatenationReference,
+                    partCount: message.partCount, storageSlots: slots)
+                switch delegate?.modem(self, received: received) ?? .leftForLater {
+                case .taken:
+                    break
+                case .leftForLater:
+                    book.released(slots)
+                    taken = false
+                case .discard:
+                    for slot in slots { deleteNow(slot) }
+                }
+            case .duplicate:
+                // Kept in storage until the message it duplicates is done; its slot is in that
+                // message's list.
+                continue
+            case .evicted(let tokens), .expired(let tokens):
+                tell(.partsExpired(count: tokens.count))
+                for slot in tokens.compactMap({ $0 }) { deleteNow(slot) }
+            }
+        }
+        return taken
+    }
+
+    private func armExpiry() {
+        guard expiryTimer == nil, reassembler.pendingCount > 0 else { return }
+        expiryTimer = executor.schedule(after: configuration.reassemblyMaxAge / 4) { [weak self] in
+            self?.assumeIsolated { modem in
+                modem.expiryTimer = nil
+                _ = modem.handle(modem.reassembler.expire(now: modem.executor.time.now))
+                modem.armExpiry()
+            }
+        }
+    }
+}
