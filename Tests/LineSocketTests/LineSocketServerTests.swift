@@ -39,9 +39,12 @@ import Testing
         // Connections are accepted in order, so an answer to the newest proves all are being served.
         let newcomer = try RawClient(path: server.path)
         #expect(newcomer.request("hello") == "echo:hello")
-        let created = ProcessThreads.ids().subtracting(before)
-        #expect(created.count == 1, "threads created: \(created.map(ProcessThreads.name))")
-        #expect(created.map(ProcessThreads.name) == ["line-socket"])
+        let created = ProcessThreads.ids().subtracting(before).map(ProcessThreads.name)
+        #expect(created.filter { $0 == "line-socket" }.count == 1, "threads created: \(created)")
+        // Alone (make test runs suites one at a time) the server's is the only new thread; the
+        // slack is for other suites' threads when `swift test` runs them in parallel, far below
+        // the thousand a thread per connection would add.
+        #expect(created.count <= 1 + 8, "threads created: \(created.count)")
         // And each idle one is a live connection, not one waiting in the backlog.
         #expect(idle[0].request("first") == "echo:first")
         #expect(idle[999].request("last") == "echo:last")
