@@ -9,7 +9,7 @@ demo: deps
 	$(SWIFT) run --skip-build trackerd demo
 
 # Every test: unit, integration over real ptys/SQLite/processes, interoperability with gammu and
-# python-gsmmodem-new, and a short fuzz smoke run of both libFuzzer harnesses.
+# python-gsmmodem-new, and a short fuzz smoke run of every libFuzzer harness.
 test: deps
 	bash scripts/install-deps.sh --interop
 	$(SWIFT) build --build-tests
@@ -19,6 +19,8 @@ test: deps
 	bash scripts/interop/run.sh
 	RUNS=20000 bash fuzz/pdu/run.sh
 	RUNS=20000 bash fuzz/at/run.sh
+	RUNS=20000 bash fuzz/control/run.sh
+	RUNS=20000 bash fuzz/number/run.sh
 
 deps:
 	bash scripts/install-deps.sh

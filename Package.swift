@@ -110,6 +110,8 @@ let package = Package(
         .testTarget(name: "ATModemTests", dependencies: ["ATModem", "TestSupport"]),
         .testTarget(name: "TrackerGatewayTests", dependencies: ["TrackerGateway", "TestSupport"]),
         .testTarget(name: "SimulatorTests", dependencies: ["Simulator", "ATModem", "LineSocket", "TrackerProfiles", "TestSupport"]),
+        .testTarget(name: "LineSocketTests", dependencies: ["LineSocket", "TestSupport"]),
+        .testTarget(name: "GatewayDaemonTests", dependencies: ["GatewayDaemon", "Simulator", "TestSupport"]),
         .testTarget(name: "trackerdTests", dependencies: ["Simulator", "LineSocket", "TrackerProfiles", "TestSupport"]),
     ]
 )

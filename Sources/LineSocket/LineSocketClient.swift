@@ -7,6 +7,9 @@ import Foundation
 
 /// A client for a `LineSocketServer`: connect, send request lines, read one reply line each.
 public final class LineSocketClient {
+    /// The longest reply line read; replies (a status with many modems) may outgrow a request.
+    public static let maximumReplyLength = 1 << 20
+
     public let path: String
     private let fd: Int32
     private var reader: LineReader
@@ -28,7 +31,7 @@ public final class LineSocketClient {
         var interval = timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &interval, socklen_t(MemoryLayout<timeval>.size))
         self.fd = fd
-        self.reader = LineReader(fd: fd, maximumLineLength: LineSocketServer.maximumLineLength)
+        self.reader = LineReader(fd: fd, maximumLineLength: Self.maximumReplyLength)
     }
 
     deinit { close(fd) }

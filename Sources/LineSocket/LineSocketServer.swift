@@ -9,46 +9,40 @@ import Foundation
 ///
 /// The control channel of both the daemon and the simulator. The socket file is made with mode
 /// 0600 before anyone can connect; a stale socket left by a killed process is replaced, any
-/// other file at the path is refused. One thread accepts; one thread serves each client and
-/// waits for the (async) handler, so replies keep the order of requests.
-public final class LineSocketServer: @unchecked Sendable {
-    /// The longest request line accepted; a longer one gets an error and the connection is closed.
-    public static let maximumLineLength = 1 << 20
-
-    /// How a request line becomes a reply line.
-    private enum Handler: Sendable {
-        /// Called on the client's thread; for callers whose answer needs no task.
-        case direct(@Sendable (String) -> String)
-        /// Run as a task while the client's thread waits, for handlers that talk to actors.
-        case async(@Sendable (String) async -> String)
-    }
+/// other file at the path is refused. One thread serves every connection (`LineSocketLoop`,
+/// issue #9.4) within `LineSocketLimits`; each connection's replies keep the order of its lines.
+public final class LineSocketServer: Sendable {
+    /// The longest request line accepted by default (`LineSocketLimits.maximumLineLength`).
+    public static let maximumLineLength = LineSocketLimits().maximumLineLength
 
     public let path: String
-    private let handler: Handler
-    // `lock` guards the three fields below; they are touched from the accept and client threads.
-    private let lock = NSLock()
-    private var listeningFD: Int32 = -1
-    private var clientFDs: Set<Int32> = []
-    private var stopped = false
+    public let limits: LineSocketLimits
+    private let loop: LineSocketLoop
 
-    /// Binds and listens at `path`; `handler` turns one request line into one reply line,
-    /// on the client's own thread.
-    public convenience init(path: String, handler: @escaping @Sendable (String) -> String) throws(LineSocketError) {
-        try self.init(path: path, handler: .direct(handler))
+    /// Binds and listens at `path`; `handler` turns one request line into one reply line on the
+    /// server's thread, so it must answer at once (every other connection waits meanwhile).
+    public convenience init(
+        path: String, limits: LineSocketLimits = LineSocketLimits(), handler: @escaping @Sendable (String) -> String
+    ) throws(LineSocketError) {
+        try self.init(path: path, limits: limits, handler: .direct(handler))
     }
 
-    /// Binds and listens at `path`; `handler` turns one request line into one reply line.
-    /// Its task runs on the cooperative pool, so the process must keep a pool thread free.
-    public convenience init(path: String, asyncHandler: @escaping @Sendable (String) async -> String) throws(LineSocketError) {
-        try self.init(path: path, handler: .async(asyncHandler))
+    /// Binds and listens at `path`; `handler` turns one request line into one reply line as a
+    /// task on the cooperative pool, and may take as long as it needs (its connection waits,
+    /// no other does; the read timeout does not run meanwhile).
+    public convenience init(
+        path: String, limits: LineSocketLimits = LineSocketLimits(), asyncHandler: @escaping @Sendable (String) async -> String
+    ) throws(LineSocketError) {
+        try self.init(path: path, limits: limits, handler: .async(asyncHandler))
     }
 
-    private init(path: String, handler: Handler) throws(LineSocketError) {
+    private init(path: String, limits: LineSocketLimits, handler: LineSocketLoop.Handler) throws(LineSocketError) {
         self.path = path
-        self.handler = handler
+        self.limits = limits
         let fd = try LineSocketAddress.withAddress(path) { address, length throws(LineSocketError) -> Int32 in
             try Self.removeStaleSocket(at: path)
-            let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
+            let fd = socket(AF_UNIX, type, 0)
             guard fd >= 0 else { throw LineSocketError(path: path, operation: "socket", errno: errno) }
             guard bind(fd, address, length) == 0 else {
                 let code = errno
@@ -58,100 +52,28 @@ public final class LineSocketServer: @unchecked Sendable {
             return fd
         }
         // Nobody can connect before listen(), so tightening the mode here leaves no window.
-        guard chmod(path, 0o600) == 0, listen(fd, 16) == 0 else {
+        guard chmod(path, 0o600) == 0, listen(fd, SOMAXCONN) == 0 else {
             let code = errno
             close(fd)
             unlink(path)
             throw LineSocketError(path: path, operation: "listen", errno: code)
         }
-        listeningFD = fd
-        let thread = Thread { [self] in acceptLoop(fd) }
-        thread.name = "line-socket-accept"
-        thread.start()
-    }
-
-    deinit { stop() }
-
-    /// Stops accepting, disconnects every client and removes the socket file; idempotent.
-    public func stop() {
-        lock.lock()
-        guard !stopped else {
-            lock.unlock()
-            return
-        }
-        stopped = true
-        let listener = listeningFD
-        let clients = clientFDs
-        lock.unlock()
-        // shutdown() wakes the threads blocked in accept()/read(); they close their own descriptors.
-        for client in clients { shutdown(client, Int32(SHUT_RDWR)) }
-        // Only a socket this server bound is removed: a failed init must not unlink what it refused to replace.
-        if listener >= 0 {
-            shutdown(listener, Int32(SHUT_RDWR))
+        do {
+            loop = try LineSocketLoop(path: path, listener: fd, limits: limits, handler: handler)
+            try loop.start()
+        } catch {
+            close(fd)
             unlink(path)
+            throw error
         }
     }
 
-    private func acceptLoop(_ listener: Int32) {
-        while true {
-            let client = accept(listener, nil, nil)
-            if client < 0 {
-                if errno == EINTR || errno == ECONNABORTED { continue }
-                break
-            }
-            lock.lock()
-            if stopped {
-                lock.unlock()
-                close(client)
-                break
-            }
-            clientFDs.insert(client)
-            lock.unlock()
-            let thread = Thread { [self] in serve(client) }
-            thread.name = "line-socket-client"
-            thread.start()
-        }
-        close(listener)
-    }
+    deinit { loop.stop() }
 
-    private func serve(_ client: Int32) {
-        defer {
-            lock.lock()
-            clientFDs.remove(client)
-            lock.unlock()
-            close(client)
-        }
-        var reader = LineReader(fd: client, maximumLineLength: Self.maximumLineLength)
-        while true {
-            switch reader.nextLine() {
-            case .line(let line):
-                if line.allSatisfy({ $0 == " " || $0 == "\t" }) { continue }
-                guard LineSocketIO.writeAll(client, Array((answer(line) + "\n").utf8)) else { return }
-            case .tooLong:
-                let reply = #"{"ok":false,"error":"request line longer than \#(Self.maximumLineLength) bytes"}"#
-                _ = LineSocketIO.writeAll(client, Array((reply + "\n").utf8))
-                return
-            case .end:
-                return
-            }
-        }
-    }
-
-    /// Runs the handler for one line; an async one as a task this client's thread waits for.
-    private func answer(_ line: String) -> String {
-        let handler: @Sendable (String) async -> String
-        switch self.handler {
-        case .direct(let direct): return direct(line)
-        case .async(let asynchronous): handler = asynchronous
-        }
-        let reply = ReplyBox()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            reply.set(await handler(line))
-            done.signal()
-        }
-        done.wait()
-        return reply.value
+    /// Stops accepting, closes every connection, removes the socket file and returns once the
+    /// server's thread has ended; idempotent. A reply still being computed is discarded.
+    public func stop() {
+        loop.stop()
     }
 
     /// Removes a socket left behind by a killed process; refuses to remove anything else,
@@ -167,11 +89,4 @@ public final class LineSocketServer: @unchecked Sendable {
         }
         unlink(path)
     }
-}
-
-/// A reply handed from the handler's task to the waiting client thread.
-private final class ReplyBox: @unchecked Sendable {
-    // Written once by the task before the semaphore is signalled, read after the wait.
-    private(set) var value = ""
-    func set(_ value: String) { self.value = value }
 }
