@@ -21,7 +21,7 @@ public struct Daemon: Sendable {
         self.registry = registry
         self.logger = logger
         // The own number is kept apart from every phone and tracker (and refused if it is one).
-        try registry.setGatewayOwnNumber(configuration.ownNumber)
+        _ = try registry.requireGatewayNumber(configuration.ownNumber)
         self.status = StatusBoard(receiveMode: configuration.modem.receiveMode)
         self.relay = Relay(
             configuration: configuration.relay,
