@@ -10,6 +10,8 @@ pkg-config --exists libserialport 2>/dev/null || missing_apt+=(libserialport-dev
 if [ "$want_interop" = "--interop" ]; then
   command -v gammu >/dev/null 2>&1 || missing_apt+=(gammu)
   command -v python3 >/dev/null 2>&1 || missing_apt+=(python3)
+  # The CLI tests hand-edit rows with the sqlite3 shell, as an operator would.
+  command -v sqlite3 >/dev/null 2>&1 || missing_apt+=(sqlite3)
   python3 -m pip --version >/dev/null 2>&1 || missing_apt+=(python3-pip)
 fi
 

@@ -17,12 +17,12 @@ public final class Daemon: Sendable {
     let logger: Logger
     let startedAt = Date()
 
-    /// Checks every modem's number against the registry, then builds the parts; nothing is
-    /// opened until `run()`.
+    /// Refuses a modem whose number the registry does not hold as a gateway number (the registry
+    /// is the one source of truth for them: `trackerd gateway number add`), then builds the parts;
+    /// nothing is opened until `run()`.
     public init(configuration: DaemonConfiguration, registry: Registry, logger: Logger) throws {
         precondition(!configuration.modems.isEmpty, "a daemon needs at least one modem")
-        let numbers = configuration.modems.map(\.number)
-        for number in numbers { try registry.setGatewayOwnNumber(number) }
+        let numbers = try configuration.modems.map { try registry.requireGatewayNumber($0.number) }
         var relayConfiguration = configuration.relay
         relayConfiguration.gatewayNumbers = numbers + relayConfiguration.gatewayNumbers.filter { !numbers.contains($0) }
         let executors = configuration.modems.map { ModemExecutor(name: "modem \($0.device)", time: configuration.time) }

@@ -19,10 +19,10 @@ enum SysExit: Int32 {
         switch error {
         case .usage: self = .usage
         case .invalidInput, .conflict, .corruptData: self = .dataError
-        case .unknownID, .notInitialised: self = .noInput
+        case .unknownID, .unknownNumber, .notInitialised: self = .noInput
         case .io(_, _, let code) where code == EACCES || code == EPERM: self = .permission
         case .io: self = .ioError
-        case .insecurePermissions: self = .permission
+        case .insecurePermissions, .insecureDirectory: self = .permission
         }
     }
 }

@@ -15,6 +15,7 @@ struct Trackerd: AsyncParsableCommand {
             Notify.self,
             PrivacyCheckCommand.self,
             Config.self,
+            Gateway.self,
             Ports.self,
             PDU.self,
             Run.self,

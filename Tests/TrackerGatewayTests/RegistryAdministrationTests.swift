@@ -122,7 +122,7 @@ import Testing
         #expect(throws: GatewayError.conflict(field: "customer \(anna)", reason: "is erased; nothing is left to correct")) {
             try registry.updateCustomer(id: anna, CustomerUpdate(name: "X"))
         }
-        #expect(throws: GatewayError.conflict(field: "--customer", reason: "customer \(anna) is erased, not active")) { try registry.terminateCustomer(id: anna) }
+        #expect(throws: GatewayError.conflict(field: "<id>", reason: "customer \(anna) is erased, not active")) { try registry.terminateCustomer(id: anna) }
     }
 
     @Test func eraseLeavesNoneOfTheCustomersDataInTheDatabaseOrLog() throws {

@@ -54,7 +54,7 @@ final class SettableRegistryClock: @unchecked Sendable {
         // The freed numbers can be registered again, even as the other kind.
         let bernd = try registry.addCustomer(Fixtures.bernd(phones: ["+4915199887766"]))
         _ = try registry.addTracker(Fixtures.tracker(customerID: bernd, number: "+491701234567"))
-        #expect(throws: GatewayError.conflict(field: "--customer", reason: "customer \(anna) is already erased")) { try registry.eraseCustomer(id: anna) }
+        #expect(throws: GatewayError.conflict(field: "<id>", reason: "customer \(anna) is already erased")) { try registry.eraseCustomer(id: anna) }
     }
 
     @Test func erasureLeavesNoWrappedKeyOrSealedFieldInTheFiles() throws {
@@ -84,7 +84,7 @@ final class SettableRegistryClock: @unchecked Sendable {
         let registry = try Fixtures.openNew(in: directory)
         let anna = try registry.addCustomer(Fixtures.anna())
         try registry.setDisputeHold(customerID: anna, held: true)
-        #expect(throws: GatewayError.conflict(field: "--customer", reason: "customer \(anna) has an open dispute hold")) { try registry.eraseCustomer(id: anna) }
+        #expect(throws: GatewayError.conflict(field: "<id>", reason: "customer \(anna) has an open dispute hold")) { try registry.eraseCustomer(id: anna) }
         try registry.setDisputeHold(customerID: anna, held: false)
         try registry.eraseCustomer(id: anna)
         #expect(try registry.auditEntries().map(\.action).suffix(3) == [.disputeHold, .disputeRelease, .customerErase])

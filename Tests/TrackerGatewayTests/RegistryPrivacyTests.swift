@@ -46,7 +46,7 @@ import Testing
         let directory = try TemporaryDirectory()
         try Fixtures.openNew(in: directory).close()
         #expect(chmod(directory.dataDirectory.path, 0o770) == 0)
-        #expect(throws: GatewayError.insecurePermissions(path: directory.dataDirectory.path, mode: 0o770)) { try Fixtures.reopen(directory) }
+        #expect(throws: GatewayError.insecureDirectory(path: directory.dataDirectory.path, mode: 0o770)) { try Fixtures.reopen(directory) }
     }
 
     @Test func truncatedKeyIsRefused() throws {

@@ -16,6 +16,7 @@ enum BenchRegistry {
 
     /// Adds customers `range`; prints progress for big fills.
     static func fill(_ registry: Registry, customers range: Range<Int>, progress: Bool = false) throws {
+        try registry.setGatewayOwnNumber(gateway)  // `run --own-number` requires it since registry v4
         let start = ContinuousClock.now
         for i in range {
             let customer = try registry.addCustomer(NewCustomer(

@@ -35,6 +35,8 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case amendmentNotice = "notice.amendment"
     case breachNotice = "notice.breach"
     case settingSet = "settings.set"
+    case gatewayNumberAdd = "gateway.number-add"
+    case gatewayNumberRemove = "gateway.number-remove"
 }
 
 /// One audit row.
@@ -79,11 +81,9 @@ public enum AuditLog {
             arguments += [customerID]
         }
         return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments).map { row in
-            guard let action = AuditAction(rawValue: row["action"]) else {
-                throw GatewayError.corruptData(path: "audit.action", reason: "unknown audit action")
-            }
-            return AuditEntry(id: row["id"], at: Date(timeIntervalSince1970: TimeInterval(row["at"] as Int64)), actor: row["actor"],
-                              action: action, customerID: row["customer_id"], subjectID: row["subject_id"])
+            AuditEntry(id: try row.decode("id", table: "audit"), at: try row.decodeDate("at", table: "audit"), actor: try row.decode("actor", table: "audit"),
+                       action: try row.decodeCase("action", table: "audit"), customerID: try row.decodeIfPresent("customer_id", table: "audit"),
+                       subjectID: try row.decodeIfPresent("subject_id", table: "audit"))
         }
     }
 

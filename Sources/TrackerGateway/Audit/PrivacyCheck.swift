@@ -48,8 +48,10 @@ public enum PrivacyCheck {
     public static func scanFiles(in directory: URL) throws -> [Finding] {
         var findings: [Finding] = []
         let directoryPath = directory.path
-        if let mode = try SecureFile.mode(of: directoryPath), mode & 0o077 != 0 {
-            findings.append(Finding(kind: .fileMode, subject: directoryPath, detail: "mode 0\(String(mode & 0o7777, radix: 8)); must be 0700"))
+        // The same rule every other command enforces (SecureFile.forbiddenDirectoryBits): 0700.
+        if let mode = try SecureFile.mode(of: directoryPath), mode & SecureFile.forbiddenDirectoryBits != 0 {
+            findings.append(Finding(kind: .fileMode, subject: directoryPath,
+                                    detail: "mode \(GatewayError.octal(UInt16(truncatingIfNeeded: mode))); must be 0700 (run `chmod 700 \(directoryPath)`)"))
         }
         let names: [String]
         do {

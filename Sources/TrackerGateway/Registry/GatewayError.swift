@@ -9,10 +9,15 @@ public enum GatewayError: Error, Equatable, Sendable {
     case invalidInput(field: String, reason: String)
     /// No row with this id (`kind` is "customer", "phone" or "tracker").
     case unknownID(kind: String, id: Int64)
+    /// A number the registry does not hold as a `kind` ("gateway number"); `field` is where it was typed.
+    /// The number itself is never repeated: it may be a customer's, typed by mistake.
+    case unknownNumber(field: String, kind: String)
     /// The value is valid but collides with what is stored (duplicate number, number of another kind).
     case conflict(field: String, reason: String)
-    /// A key, database or data-directory file that group or others can read or write.
+    /// A key or database file that group or others can read or write.
     case insecurePermissions(path: String, mode: UInt16)
+    /// A data directory that is not 0700: group or others have some access to it.
+    case insecureDirectory(path: String, mode: UInt16)
     /// The data directory has not been set up with `trackerd init`.
     case notInitialised(path: String)
     /// A file exists but its content is not what trackerd wrote (bad key length, failed decryption, bad schema).
@@ -31,11 +36,14 @@ extension GatewayError: CustomStringConvertible {
             return "\(field): \(reason)"
         case .unknownID(let kind, let id):
             return "no \(kind) with id \(id)"
+        case .unknownNumber(let field, let kind):
+            return "\(field): is not a \(kind) of this registry (see `trackerd gateway number list`)"
         case .conflict(let field, let reason):
             return "\(field): \(reason)"
         case .insecurePermissions(let path, let mode):
-            let octal = String(mode & 0o7777, radix: 8)
-            return "\(path) has mode 0\(octal); group and others must have no access (chmod 600 for files, 700 for the directory)"
+            return "\(path) has mode \(Self.octal(mode)); group and others must have no access: run `chmod 600 \(path)`"
+        case .insecureDirectory(let path, let mode):
+            return "\(path) has mode \(Self.octal(mode)); a data directory must be 0700 (no access for group or others): run `chmod 700 \(path)`"
         case .notInitialised(let path):
             return "\(path) is not a trackerd data directory; run `trackerd init` first"
         case .corruptData(let path, let reason):
@@ -43,6 +51,12 @@ extension GatewayError: CustomStringConvertible {
         case .io(let path, let operation, let errno):
             return "\(path): \(operation) failed: \(String(cString: strerror(errno)))"
         }
+    }
+
+    /// A mode as `ls -l` users write it: `0755`.
+    public static func octal(_ mode: UInt16) -> String {
+        let digits = String(mode & 0o7777, radix: 8)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
     }
 }
 

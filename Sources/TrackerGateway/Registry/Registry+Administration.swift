@@ -17,8 +17,9 @@ extension Registry {
     static func retentionSettings(in db: Database) throws -> RetentionSettings {
         var settings = RetentionSettings.defaults
         for key in RetentionSettings.Key.allCases {
-            guard let raw = try Data.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key.rawValue]) else { continue }
-            guard let seconds = TimeInterval(String(decoding: raw, as: UTF8.self)), seconds >= 0 else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key.rawValue]) else { continue }
+            // Written as a blob of digits; a hand-edit may have stored text, which reads the same.
+            guard let seconds = TimeInterval(try row.decode("value", table: "settings", as: String.self)), seconds >= 0 else {
                 throw GatewayError.corruptData(path: "settings.\(key.rawValue)", reason: "is not a number of seconds")
             }
             settings.set(key, seconds)
@@ -40,48 +41,55 @@ extension Registry {
 
     /// Everything held on one customer (the access right); audited. An erased customer is unknown.
     /// `action` is ``AuditAction/customerExport``, or ``AuditAction/customerShow`` for `customer show`.
-    public func exportCustomer(id: Int64, action: AuditAction = .customerExport) throws -> CustomerExport {
+    ///
+    /// `deliver` runs inside the transaction that records the access: when it throws (the copy could
+    /// not be written), nothing is audited.
+    @discardableResult
+    public func exportCustomer(id: Int64, action: AuditAction = .customerExport, deliver: (CustomerExport) throws -> Void = { _ in }) throws -> CustomerExport {
         let time = now()
         return try write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM customers WHERE id = ? AND status <> 'erased'", arguments: [id]),
-                  let wrapped = row["wrapped_key"] as Data? else {
+                  let wrapped: Data = try row.decodeIfPresent("wrapped_key", table: "customers") else {
                 throw GatewayError.unknownID(kind: "customer", id: id)
             }
             // Recorded first, so the copy the customer gets shows this very access.
             try AuditLog.record(AuditEntry(at: time, actor: actor, action: action, customerID: id, subjectID: nil), in: db)
-            let key = try vault.unwrap(wrapped)
-            var card: CustomerExport.Card?
-            if let token = row["card_token_sealed"] as Data?, let last4 = row["card_last4_sealed"] as Data? {
-                card = CustomerExport.Card(token: try vault.open(token, column: "customers.card_token", with: key),
-                                           last4: try vault.open(last4, column: "customers.card_last4", with: key))
-            }
-            let phones = try Row.fetchAll(db, sql: "SELECT id, number_sealed, consents, created_at FROM phones WHERE customer_id = ? ORDER BY id", arguments: [id]).map {
-                CustomerExport.Phone(id: $0["id"], number: try vault.open($0["number_sealed"], column: "phones.number", with: key),
-                                     consents: $0["consents"], createdAt: Self.date($0["created_at"])!)
-            }
-            let trackers = try Row.fetchAll(db, sql: "SELECT id, number_sealed, model, password_sealed, label_sealed, created_at FROM trackers WHERE customer_id = ? ORDER BY id", arguments: [id]).map {
-                let route = try trackerRoute(from: $0, customerID: id, key: key, phones: [])
-                return CustomerExport.Tracker(id: route.trackerID, number: route.number, model: route.model, password: route.password,
-                                              label: route.label, createdAt: Self.date($0["created_at"])!)
-            }
-            guard let status = CustomerStatus(rawValue: row["status"]) else {
-                throw GatewayError.corruptData(path: "customers.status", reason: "unknown status")
-            }
-            return CustomerExport(
-                exportedAt: time, id: id, status: status,
-                createdAt: Self.date(row["created_at"])!, adultAttestedAt: Self.date(row["adult_attested_at"])!,
-                terminatedAt: Self.date(row["terminated_at"]), disputeHold: row["dispute_hold"],
-                name: try vault.open(row["name_sealed"], column: "customers.name", with: key),
-                address: try vault.open(row["address_sealed"], column: "customers.address", with: key),
-                email: try vault.open(row["email_sealed"], column: "customers.email", with: key),
-                card: card,
-                disputeNote: try (row["dispute_note_sealed"] as Data?).map { try vault.open($0, column: "customers.dispute_note", with: key) },
-                notices: CustomerExport.Notices(
-                    amendmentVersion: row["amendment_version"], amendmentNotifiedAt: Self.date(row["amendment_notified_at"]),
-                    breachNotifiedAt: Self.date(row["breach_notified_at"]), terminatedUnderAmendment: row["terminated_under_amendment"]),
-                phones: phones, trackers: trackers,
-                audit: try AuditLog.entries(in: db, customerID: id))
+            let export = try customerExport(of: row, id: id, key: try vault.unwrap(wrapped), at: time, in: db)
+            try deliver(export)
+            return export
         }
+    }
+
+    private func customerExport(of row: Row, id: Int64, key: DataKey, at time: Date, in db: Database) throws -> CustomerExport {
+        let table = "customers"
+        let phones = try Row.fetchAll(db, sql: "SELECT id, number_sealed, consents, created_at FROM phones WHERE customer_id = ? ORDER BY id", arguments: [id]).map {
+            let route = try phoneRoute(from: $0, customerID: id, key: key)
+            return CustomerExport.Phone(id: route.phoneID, number: route.number, consents: route.consents, createdAt: try $0.decodeDate("created_at", table: "phones"))
+        }
+        let trackers = try Row.fetchAll(db, sql: """
+            SELECT t.id, t.number_sealed, t.model, t.password_sealed, t.label_sealed, t.created_at, \(Self.knownGatewayNumbersColumn(tracker: "t"))
+            FROM trackers t WHERE t.customer_id = ? ORDER BY t.id
+            """, arguments: [id]).map {
+            let route = try trackerRoute(from: $0, customerID: id, key: key, phones: [])
+            return CustomerExport.Tracker(id: route.trackerID, number: route.number, model: route.model, password: route.password,
+                                          label: route.label, createdAt: try $0.decodeDate("created_at", table: "trackers"))
+        }
+        return CustomerExport(
+            exportedAt: time, id: id, status: try row.decodeCase("status", table: table),
+            createdAt: try row.decodeDate("created_at", table: table), adultAttestedAt: try row.decodeDate("adult_attested_at", table: table),
+            terminatedAt: try row.decodeDateIfPresent("terminated_at", table: table), disputeHold: try row.decode("dispute_hold", table: table),
+            name: try openSealed(row, "name_sealed", table: table, with: key),
+            address: try openSealed(row, "address_sealed", table: table, with: key),
+            email: try openSealed(row, "email_sealed", table: table, with: key),
+            card: try card(in: row, with: key),
+            disputeNote: try openSealedIfPresent(row, "dispute_note_sealed", table: table, with: key),
+            notices: CustomerExport.Notices(
+                amendmentVersion: try row.decodeIfPresent("amendment_version", table: table),
+                amendmentNotifiedAt: try row.decodeDateIfPresent("amendment_notified_at", table: table),
+                breachNotifiedAt: try row.decodeDateIfPresent("breach_notified_at", table: table),
+                terminatedUnderAmendment: try row.decode("terminated_under_amendment", table: table)),
+            phones: phones, trackers: trackers,
+            audit: try AuditLog.entries(in: db, customerID: id))
     }
 
     /// Corrects fields of an active or terminated customer; audited. Validated before the write opens.
@@ -92,7 +100,7 @@ extension Registry {
             guard let row = try Row.fetchOne(db, sql: "SELECT status, wrapped_key FROM customers WHERE id = ?", arguments: [id]) else {
                 throw GatewayError.unknownID(kind: "customer", id: id)
             }
-            guard let wrapped = row["wrapped_key"] as Data? else {
+            guard let wrapped: Data = try row.decodeIfPresent("wrapped_key", table: "customers") else {
                 throw GatewayError.conflict(field: "customer \(id)", reason: "is erased; nothing is left to correct")
             }
             let key = try vault.unwrap(wrapped)
@@ -126,12 +134,13 @@ extension Registry {
     public func removePhone(id: Int64) throws {
         let time = now()
         try write { db in
-            guard let customerID = try Int64.fetchOne(db, sql: "SELECT customer_id FROM phones WHERE id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT customer_id FROM phones WHERE id = ?", arguments: [id]) else {
                 throw GatewayError.unknownID(kind: "phone", id: id)
             }
-            let status = try String.fetchOne(db, sql: "SELECT status FROM customers WHERE id = ?", arguments: [customerID])
+            let customerID: Int64 = try row.decode("customer_id", table: "phones")
+            let status = try customerStatus(customerID, in: db)
             let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM phones WHERE customer_id = ?", arguments: [customerID]) ?? 0
-            if status == CustomerStatus.active.rawValue && count <= 1 {
+            if status == .active && count <= 1 {
                 throw GatewayError.conflict(field: "phone \(id)", reason: "is the only phone of active customer \(customerID); add another first, or terminate the customer")
             }
             try db.execute(sql: "DELETE FROM phones WHERE id = ?", arguments: [id])
@@ -144,58 +153,28 @@ extension Registry {
     public func removeTracker(id: Int64) throws {
         let time = now()
         try write { db in
-            guard let customerID = try Int64.fetchOne(db, sql: "SELECT customer_id FROM trackers WHERE id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT customer_id FROM trackers WHERE id = ?", arguments: [id]) else {
                 throw GatewayError.unknownID(kind: "tracker", id: id)
             }
+            let customerID: Int64 = try row.decode("customer_id", table: "trackers")
             try db.execute(sql: "DELETE FROM trackers WHERE id = ?", arguments: [id])
             try AuditLog.record(AuditEntry(at: time, actor: actor, action: .trackerRemove, customerID: customerID, subjectID: id), in: db)
         }
         shredWriteAheadLog()
     }
 
-    /// Every phone (of one customer, or of all), decrypted, in id order.
-    public func phones(customerID: Int64? = nil) throws -> [PhoneListing] {
-        try read { db in
-            if let customerID { try requireNotErased(customerID, in: db) }
-            var keys = KeyCache(vault: vault)
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT p.id, p.customer_id, p.number_sealed, p.consents, c.wrapped_key FROM phones p JOIN customers c ON c.id = p.customer_id
-                WHERE ? IS NULL OR p.customer_id = ? ORDER BY p.id
-                """, arguments: [customerID, customerID])
-            return try rows.map { row in
-                let key = try keys.key(customerID: row["customer_id"], wrapped: row["wrapped_key"])
-                return PhoneListing(id: row["id"], customerID: row["customer_id"],
-                                    number: try vault.open(row["number_sealed"], column: "phones.number", with: key), consents: row["consents"])
-            }
-        }
-    }
-
-    /// Every tracker (of one customer, or of all), decrypted, in id order.
-    public func trackers(customerID: Int64? = nil) throws -> [TrackerListing] {
-        try read { db in
-            if let customerID { try requireNotErased(customerID, in: db) }
-            var keys = KeyCache(vault: vault)
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT t.id, t.customer_id, t.number_sealed, t.model, t.password_sealed, t.label_sealed, c.wrapped_key
-                FROM trackers t JOIN customers c ON c.id = t.customer_id
-                WHERE ? IS NULL OR t.customer_id = ? ORDER BY t.id
-                """, arguments: [customerID, customerID])
-            return try rows.map { row in
-                let key = try keys.key(customerID: row["customer_id"], wrapped: row["wrapped_key"])
-                let route = try trackerRoute(from: row, customerID: row["customer_id"], key: key, phones: [])
-                return TrackerListing(id: route.trackerID, customerID: route.customerID, number: route.number, model: route.model, label: route.label)
-            }
-        }
-    }
-
     /// A tracker of an active customer, with what is needed to command it (for `tracker provision`).
     public func trackerRoute(id: Int64) throws -> TrackerRoute {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT t.*, c.status, c.wrapped_key FROM trackers t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT t.*, c.status, c.wrapped_key, \(Self.knownGatewayNumbersColumn(tracker: "t"))
+                FROM trackers t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?
+                """, arguments: [id]) else {
                 throw GatewayError.unknownID(kind: "tracker", id: id)
             }
-            let customerID: Int64 = row["customer_id"]
-            guard (row["status"] as String) == CustomerStatus.active.rawValue, let wrapped = row["wrapped_key"] as Data? else {
+            let customerID: Int64 = try row.decode("customer_id", table: "trackers")
+            guard try row.decodeCase("status", table: "customers", as: CustomerStatus.self) == .active,
+                  let wrapped: Data = try row.decodeIfPresent("wrapped_key", table: "customers") else {
                 throw GatewayError.conflict(field: "tracker \(id)", reason: "belongs to customer \(customerID), which is not active")
             }
             return try trackerRoute(from: row, customerID: customerID, key: vault.unwrap(wrapped), phones: [])
@@ -220,25 +199,16 @@ extension Registry {
     // MARK: Helpers
 
     func requireNotErased(_ id: Int64, in db: Database) throws {
-        let status = try String.fetchOne(db, sql: "SELECT status FROM customers WHERE id = ?", arguments: [id])
-        guard let status, status != CustomerStatus.erased.rawValue else {
+        guard try customerStatus(id, in: db) != .erased else {
             throw GatewayError.unknownID(kind: "customer", id: id)
         }
     }
 
-    /// Unwraps each customer's key once while listing many rows.
-    struct KeyCache {
-        let vault: Vault
-        var keys: [Int64: DataKey] = [:]
-
-        mutating func key(customerID: Int64, wrapped: Data?) throws -> DataKey {
-            if let key = keys[customerID] { return key }
-            guard let wrapped else {
-                throw GatewayError.corruptData(path: "customers.wrapped_key", reason: "a customer with phones or trackers has no data key")
-            }
-            let key = try vault.unwrap(wrapped)
-            keys[customerID] = key
-            return key
+    /// The customer's status, or ``GatewayError/unknownID(kind:id:)``.
+    func customerStatus(_ id: Int64, in db: Database) throws -> CustomerStatus {
+        guard let row = try Row.fetchOne(db, sql: "SELECT status FROM customers WHERE id = ?", arguments: [id]) else {
+            throw GatewayError.unknownID(kind: "customer", id: id)
         }
+        return try row.decodeCase("status", table: "customers")
     }
 }

@@ -67,8 +67,8 @@ extension Registry {
             try refuseClaimed(index, field: "--number", in: db)
             if let label = tracker.label {
                 // Labels are sealed, so uniqueness per customer is checked here, not by an index.
-                let existing = try Data.fetchAll(db, sql: "SELECT label_sealed FROM trackers WHERE customer_id = ? AND label_sealed IS NOT NULL", arguments: [tracker.customerID])
-                for sealed in existing where try vault.open(sealed, column: "trackers.label", with: dataKey).lowercased() == label.lowercased() {
+                let existing = try Row.fetchAll(db, sql: "SELECT label_sealed FROM trackers WHERE customer_id = ? AND label_sealed IS NOT NULL", arguments: [tracker.customerID])
+                for row in existing where try openSealed(row, "label_sealed", table: "trackers", with: dataKey).lowercased() == label.lowercased() {
                     throw GatewayError.conflict(field: "--label", reason: "another tracker of this customer has the same label")
                 }
             }
@@ -100,11 +100,10 @@ extension Registry {
         }
     }
 
-    /// Every customer, decrypted, in id order.
+    /// Every customer, decrypted, in id order; throws on the first unreadable one
+    /// (``customerListing()`` lists the others).
     public func listCustomers() throws -> [CustomerRecord] {
-        try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM customers ORDER BY id").map { try customerRecord(from: $0, in: db) }
-        }
+        try customerListing().complete()
     }
 
     // MARK: Helpers inside a transaction
@@ -114,9 +113,9 @@ extension Registry {
         guard let row = try Row.fetchOne(db, sql: "SELECT status, wrapped_key FROM customers WHERE id = ?", arguments: [customerID]) else {
             throw GatewayError.unknownID(kind: "customer", id: customerID)
         }
-        let status: String = row["status"]
-        guard status == CustomerStatus.active.rawValue, let wrapped = row["wrapped_key"] as Data? else {
-            throw GatewayError.conflict(field: "--customer", reason: "customer \(customerID) is \(status); only an active customer gains phones or trackers")
+        let status: CustomerStatus = try row.decodeCase("status", table: "customers")
+        guard status == .active, let wrapped: Data = try row.decodeIfPresent("wrapped_key", table: "customers") else {
+            throw GatewayError.conflict(field: "--customer", reason: "customer \(customerID) is \(status.rawValue); only an active customer gains phones or trackers")
         }
         return try vault.unwrap(wrapped)
     }
@@ -135,48 +134,71 @@ extension Registry {
         return db.lastInsertedRowID
     }
 
-    private func customerRecord(from row: Row, in db: Database) throws -> CustomerRecord {
-        let id: Int64 = row["id"]
-        guard let status = CustomerStatus(rawValue: row["status"]) else {
-            throw GatewayError.corruptData(path: "customers.status", reason: "unknown status")
-        }
+    func customerRecord(from row: Row, in db: Database) throws -> CustomerRecord {
+        let table = "customers"
+        let id: Int64 = try row.decode("id", table: table)
         var record = CustomerRecord(
-            id: id, status: status,
-            createdAt: Self.date(row["created_at"])!, adultAttestedAt: Self.date(row["adult_attested_at"])!,
-            terminatedAt: Self.date(row["terminated_at"]), erasedAt: Self.date(row["erased_at"]),
-            disputeHold: row["dispute_hold"], profile: nil, phones: [], trackers: [])
-        guard let wrapped = row["wrapped_key"] as Data? else { return record }
+            id: id, status: try row.decodeCase("status", table: table),
+            createdAt: try row.decodeDate("created_at", table: table), adultAttestedAt: try row.decodeDate("adult_attested_at", table: table),
+            terminatedAt: try row.decodeDateIfPresent("terminated_at", table: table), erasedAt: try row.decodeDateIfPresent("erased_at", table: table),
+            disputeHold: try row.decode("dispute_hold", table: table), profile: nil, phones: [], trackers: [])
+        guard let wrapped: Data = try row.decodeIfPresent("wrapped_key", table: table) else { return record }
         let key = try vault.unwrap(wrapped)
-        var card: PaymentCard?
-        if let token = row["card_token_sealed"] as Data?, let last4 = row["card_last4_sealed"] as Data? {
-            card = try PaymentCard(token: vault.open(token, column: "customers.card_token", with: key),
-                                   last4: vault.open(last4, column: "customers.card_last4", with: key))
-        }
         record.profile = CustomerProfile(
-            name: try vault.open(row["name_sealed"], column: "customers.name", with: key),
-            address: try vault.open(row["address_sealed"], column: "customers.address", with: key),
-            email: try vault.open(row["email_sealed"], column: "customers.email", with: key),
-            card: card)
+            name: try openSealed(row, "name_sealed", table: table, with: key),
+            address: try openSealed(row, "address_sealed", table: table, with: key),
+            email: try openSealed(row, "email_sealed", table: table, with: key),
+            card: try card(in: row, with: key).map { try PaymentCard(token: $0.token, last4: $0.last4) })
         record.phones = try Row.fetchAll(db, sql: "SELECT id, number_sealed, consents FROM phones WHERE customer_id = ? ORDER BY id", arguments: [id]).map {
-            PhoneRoute(phoneID: $0["id"], customerID: id, number: try vault.open($0["number_sealed"], column: "phones.number", with: key), consents: $0["consents"])
+            try phoneRoute(from: $0, customerID: id, key: key)
         }
-        record.trackers = try Row.fetchAll(db, sql: "SELECT id, number_sealed, model, password_sealed, label_sealed FROM trackers WHERE customer_id = ? ORDER BY id", arguments: [id]).map {
+        record.trackers = try Row.fetchAll(db, sql: """
+            SELECT t.id, t.number_sealed, t.model, t.password_sealed, t.label_sealed, \(Self.knownGatewayNumbersColumn(tracker: "t"))
+            FROM trackers t WHERE t.customer_id = ? ORDER BY t.id
+            """, arguments: [id]).map {
             try trackerRoute(from: $0, customerID: id, key: key, phones: record.phones)
         }
         return record
     }
 
+    /// The customer's card token and last four digits, opened, when it has a card.
+    func card(in row: Row, with key: DataKey) throws -> CustomerExport.Card? {
+        guard let token = try openSealedIfPresent(row, "card_token_sealed", table: "customers", with: key),
+              let last4 = try openSealedIfPresent(row, "card_last4_sealed", table: "customers", with: key) else { return nil }
+        return CustomerExport.Card(token: token, last4: last4)
+    }
+
+    func phoneRoute(from row: Row, customerID: Int64, key: DataKey) throws -> PhoneRoute {
+        PhoneRoute(phoneID: try row.decode("id", table: "phones"), customerID: customerID,
+                   number: try openSealed(row, "number_sealed", table: "phones", with: key),
+                   consents: try row.decode("consents", table: "phones"))
+    }
+
+    /// A tracker row (with ``knownGatewayNumbersColumn(tracker:)``) as a route.
     func trackerRoute(from row: Row, customerID: Int64, key: DataKey, phones: [PhoneRoute]) throws -> TrackerRoute {
-        guard let model = TrackerModel(rawValue: row["model"]) else {
-            throw GatewayError.corruptData(path: "trackers.model", reason: "unknown tracker model")
-        }
+        let table = "trackers"
         return TrackerRoute(
-            trackerID: row["id"], customerID: customerID,
-            number: try vault.open(row["number_sealed"], column: "trackers.number", with: key),
-            model: model,
-            password: try vault.open(row["password_sealed"], column: "trackers.password", with: key),
-            label: try (row["label_sealed"] as Data?).map { try vault.open($0, column: "trackers.label", with: key) },
-            phones: phones)
+            trackerID: try row.decode("id", table: table), customerID: customerID,
+            number: try openSealed(row, "number_sealed", table: table, with: key),
+            model: try row.decodeCase("model", table: table),
+            password: try openSealed(row, "password_sealed", table: table, with: key),
+            label: try openSealedIfPresent(row, "label_sealed", table: table, with: key),
+            phones: phones,
+            knownGatewayNumbers: try Self.knownGatewayNumbers(in: row))
+    }
+
+    /// Opens the sealed `column` (`name_sealed`) of a `table` row; the vault binds it to `table.name`.
+    func openSealed(_ row: Row, _ column: String, table: String, with key: DataKey) throws -> String {
+        try vault.open(try row.decode(column, table: table), column: Self.sealedField(column, table: table), with: key)
+    }
+
+    func openSealedIfPresent(_ row: Row, _ column: String, table: String, with key: DataKey) throws -> String? {
+        guard let sealed: Data = try row.decodeIfPresent(column, table: table) else { return nil }
+        return try vault.open(sealed, column: Self.sealedField(column, table: table), with: key)
+    }
+
+    private static func sealedField(_ column: String, table: String) -> String {
+        "\(table).\(column.hasSuffix("_sealed") ? String(column.dropLast("_sealed".count)) : column)"
     }
 
     static func seconds(_ date: Date) -> Int64 {

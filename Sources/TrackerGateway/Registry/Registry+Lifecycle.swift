@@ -16,9 +16,10 @@ extension Registry {
         return try write { db in
             let status = try customerStatus(id, in: db)
             guard status == .active else {
-                throw GatewayError.conflict(field: "--customer", reason: "customer \(id) is \(status.rawValue), not active")
+                throw GatewayError.conflict(field: "<id>", reason: "customer \(id) is \(status.rawValue), not active")
             }
-            let noticeAt = Self.date(try Int64.fetchOne(db, sql: "SELECT amendment_notified_at FROM customers WHERE id = ?", arguments: [id]))
+            let noticeAt = try Row.fetchOne(db, sql: "SELECT amendment_notified_at FROM customers WHERE id = ?", arguments: [id])?
+                .decodeDateIfPresent("amendment_notified_at", table: "customers")
             let underAmendment = RetentionPolicy.terminatesUnderAmendment(noticeAt: noticeAt, terminatedAt: time)
             try db.execute(sql: "UPDATE customers SET status = 'terminated', terminated_at = ?, terminated_under_amendment = ? WHERE id = ?",
                            arguments: [Self.seconds(time), underAmendment, id])
@@ -36,14 +37,15 @@ extension Registry {
         try write { db in
             let status = try customerStatus(id, in: db)
             guard status != .erased else {
-                throw GatewayError.conflict(field: "--customer", reason: "customer \(id) is erased; there is nothing left to hold")
+                throw GatewayError.conflict(field: "<id>", reason: "customer \(id) is erased; there is nothing left to hold")
             }
-            let current = try Bool.fetchOne(db, sql: "SELECT dispute_hold FROM customers WHERE id = ?", arguments: [id]) ?? false
+            let current = try disputeHold(id, in: db)
             if note != nil && current == held {
                 throw GatewayError.conflict(field: "customer \(id)", reason: held ? "already has an open dispute" : "has no open dispute")
             }
             try db.execute(sql: "UPDATE customers SET dispute_hold = ? WHERE id = ?", arguments: [held, id])
-            if let validNote, let wrapped = try Data.fetchOne(db, sql: "SELECT wrapped_key FROM customers WHERE id = ?", arguments: [id]) {
+            if let validNote, let wrapped: Data = try Row.fetchOne(db, sql: "SELECT wrapped_key FROM customers WHERE id = ?", arguments: [id])?
+                .decodeIfPresent("wrapped_key", table: "customers") {
                 let sealed = vault.seal(validNote, column: "customers.dispute_note", with: try vault.unwrap(wrapped))
                 try db.execute(sql: "UPDATE customers SET dispute_note_sealed = ? WHERE id = ?", arguments: [sealed, id])
             }
@@ -64,11 +66,10 @@ extension Registry {
         try write { db in
             let status = try customerStatus(id, in: db)
             guard status != .erased else {
-                throw GatewayError.conflict(field: "--customer", reason: "customer \(id) is already erased")
+                throw GatewayError.conflict(field: "<id>", reason: "customer \(id) is already erased")
             }
-            let held = try Bool.fetchOne(db, sql: "SELECT dispute_hold FROM customers WHERE id = ?", arguments: [id]) ?? false
-            guard !held else {
-                throw GatewayError.conflict(field: "--customer", reason: "customer \(id) has an open dispute hold")
+            guard try !disputeHold(id, in: db) else {
+                throw GatewayError.conflict(field: "<id>", reason: "customer \(id) has an open dispute hold")
             }
             try db.execute(sql: "DELETE FROM phones WHERE customer_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM trackers WHERE customer_id = ?", arguments: [id])
@@ -144,24 +145,19 @@ extension Registry {
     /// Terminated customers whose grace period is over and who have no open dispute hold.
     func dueCustomers(policy: RetentionPolicy, now time: Date, in db: Database) throws -> [Int64] {
         try Row.fetchAll(db, sql: "SELECT id, terminated_at, dispute_hold FROM customers WHERE status = 'terminated' ORDER BY id").compactMap { row in
-            let facts = RetentionPolicy.CustomerFacts(status: .terminated, terminatedAt: Self.date(row["terminated_at"]), disputeHold: row["dispute_hold"])
-            return policy.decision(for: facts, now: time) == .erase ? row["id"] : nil
+            let facts = RetentionPolicy.CustomerFacts(status: .terminated, terminatedAt: try row.decodeDate("terminated_at", table: "customers"),
+                                                      disputeHold: try row.decode("dispute_hold", table: "customers"))
+            return policy.decision(for: facts, now: time) == .erase ? try row.decode("id", table: "customers") : nil
         }
     }
 
     /// The oldest audit entry's time, for `privacy-check`.
     public func oldestAuditEntry() throws -> Date? {
-        try read { db in Self.date(try Int64.fetchOne(db, sql: "SELECT MIN(at) FROM audit")) }
+        try read { db in try Row.fetchOne(db, sql: "SELECT MIN(at) AS at FROM audit")?.decodeDateIfPresent("at", table: "audit") }
     }
 
-    private func customerStatus(_ id: Int64, in db: Database) throws -> CustomerStatus {
-        guard let raw = try String.fetchOne(db, sql: "SELECT status FROM customers WHERE id = ?", arguments: [id]) else {
-            throw GatewayError.unknownID(kind: "customer", id: id)
-        }
-        guard let status = CustomerStatus(rawValue: raw) else {
-            throw GatewayError.corruptData(path: "customers.status", reason: "unknown status")
-        }
-        return status
+    private func disputeHold(_ id: Int64, in db: Database) throws -> Bool {
+        try Row.fetchOne(db, sql: "SELECT dispute_hold FROM customers WHERE id = ?", arguments: [id])?.decode("dispute_hold", table: "customers", as: Bool.self) ?? false
     }
 }
 

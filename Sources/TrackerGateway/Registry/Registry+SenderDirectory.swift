@@ -27,8 +27,10 @@ extension Registry: SenderDirectory {
     }
 
     /// The hit (phone or tracker with this index) joined to its active customer, then every phone and
-    /// every tracker of that customer, in one statement over the unique blind-index indexes and the
-    /// `*_by_customer` indexes.
+    /// every tracker of that customer (with the gateway numbers each tracker knows), in one statement
+    /// over the unique blind-index indexes and the `*_by_customer` indexes.
+    ///
+    /// It reads only the hit customer's rows, so another customer's hand-edited rows never stop it.
     static let roleQuery = """
         WITH hit(kind, id, customer_id, wrapped_key) AS (
             SELECT 'phone', p.id, p.customer_id, c.wrapped_key
@@ -41,43 +43,47 @@ extension Registry: SenderDirectory {
         )
         SELECT hit.kind AS hit_kind, hit.id AS hit_id, hit.customer_id, hit.wrapped_key,
                'phone' AS row_kind, p.id AS id, p.number_sealed, p.consents,
-               NULL AS model, NULL AS password_sealed, NULL AS label_sealed
+               NULL AS model, NULL AS password_sealed, NULL AS label_sealed, NULL AS known_gateway_numbers
         FROM hit JOIN phones p ON p.customer_id = hit.customer_id
         UNION ALL
         SELECT hit.kind, hit.id, hit.customer_id, hit.wrapped_key,
                'tracker', t.id, t.number_sealed, NULL,
-               t.model, t.password_sealed, t.label_sealed
+               t.model, t.password_sealed, t.label_sealed, \(knownGatewayNumbersColumn(tracker: "t"))
         FROM hit JOIN trackers t ON t.customer_id = hit.customer_id
         """
 
     func role(of number: PhoneNumber, index: Data, in db: Database) throws -> SenderRole {
         let rows = try Row.fetchAll(db.cachedStatement(sql: Registry.roleQuery), arguments: ["index": index])
         guard let first = rows.first else { return .unknown }
-        let hitKind: String = first["hit_kind"]
-        let hitID: Int64 = first["hit_id"]
-        let customerID: Int64 = first["customer_id"]
-        let key = try vault.unwrap(first["wrapped_key"])
+        // The hit's and the rows' kinds are literals of the query; only stored values can be bad.
+        let lookup = "sender lookup"
+        let hitKind: String = try first.decode("hit_kind", table: lookup)
+        let hitID: Int64 = try first.decode("hit_id", table: lookup)
+        let customerID: Int64 = try first.decode("customer_id", table: hitKind == "tracker" ? "trackers" : "phones")
+        let key = try vault.unwrap(try first.decode("wrapped_key", table: "customers"))
 
         var phones: [PhoneRoute] = []
-        for row in rows where (row["row_kind"] as String) == "phone" {
-            phones.append(PhoneRoute(
-                phoneID: row["id"], customerID: customerID,
-                number: try vault.open(row["number_sealed"], column: "phones.number", with: key),
-                consents: row["consents"]))
+        var trackerRows: [(id: Int64, row: Row)] = []
+        for row in rows {
+            if try row.decode("row_kind", table: lookup, as: String.self) == "phone" {
+                phones.append(try phoneRoute(from: row, customerID: customerID, key: key))
+            } else {
+                trackerRows.append((try row.decode("id", table: "trackers"), row))
+            }
         }
         phones.sort { $0.phoneID < $1.phoneID }
-        let trackerRows = rows.filter { ($0["row_kind"] as String) == "tracker" }.sorted { ($0["id"] as Int64) < ($1["id"] as Int64) }
+        trackerRows.sort { $0.id < $1.id }
 
         switch hitKind {
         case "tracker":
-            guard let row = trackerRows.first(where: { ($0["id"] as Int64) == hitID }) else { return .unknown }
+            guard let row = trackerRows.first(where: { $0.id == hitID })?.row else { return .unknown }
             let route = try trackerRoute(from: row, customerID: customerID, key: key, phones: phones)
             try requireMatch(route.number, number, column: "trackers.number")
             return .tracker(route)
         case "phone":
             guard let phone = phones.first(where: { $0.phoneID == hitID }) else { return .unknown }
             try requireMatch(phone.number, number, column: "phones.number")
-            let trackers = try trackerRows.map { try trackerRoute(from: $0, customerID: customerID, key: key, phones: phones) }
+            let trackers = try trackerRows.map { try trackerRoute(from: $0.row, customerID: customerID, key: key, phones: phones) }
             return .phone(phone, trackers: trackers)
         default:
             throw GatewayError.corruptData(path: databasePath, reason: "role lookup returned an unknown kind")
@@ -100,10 +106,10 @@ extension Registry: SenderDirectory {
                 guard let row = try Row.fetchOne(db, sql: "SELECT customer_id, consents FROM phones WHERE id = ?", arguments: [phoneID]) else {
                     throw GatewayError.unknownID(kind: "phone", id: phoneID)
                 }
-                guard (row["consents"] as Bool) != consents else { return }
+                guard try row.decode("consents", table: "phones", as: Bool.self) != consents else { return }
                 try db.execute(sql: "UPDATE phones SET consents = ? WHERE id = ?", arguments: [consents, phoneID])
                 try AuditLog.record(AuditEntry(at: time, actor: actor, action: consents ? .consentGiven : .consentWithdrawn,
-                                               customerID: row["customer_id"], subjectID: phoneID), in: db)
+                                               customerID: try row.decode("customer_id", table: "phones"), subjectID: phoneID), in: db)
             }
         } catch {
             throw Registry.gatewayError(from: error, path: databasePath)

@@ -33,10 +33,11 @@ public final class Registry: Sendable {
         self.storedCallingCode = LockedValue(defaultCallingCode)
     }
 
-    /// Opens the registry in `dataDirectory`; with `create`, first makes the directory (0700), a new
-    /// master key (0600) and a new database (0600) — refusing a directory that already has them.
+    /// Opens the registry in `dataDirectory`; with `create`, first initialises it as
+    /// ``initialise(dataDirectory:masterKeyFile:defaultCallingCode:gatewayNumber:actor:clock:)`` does.
     ///
-    /// Refuses a directory, key or database file (or its `-wal`/`-shm`) that group or others can read.
+    /// Refuses a data directory that is not 0700, and a key or database file (or its `-wal`/`-shm`)
+    /// that group or others can read.
     /// - Parameters:
     ///   - masterKeyFile: where the key is; `master.key` in the data directory by default.
     ///   - actor: the OS user named in audit entries.
@@ -48,31 +49,20 @@ public final class Registry: Sendable {
         actor: String = AuditLog.currentActor(),
         clock: @escaping @Sendable () -> Date = { Date() }
     ) throws -> Registry {
+        if create {
+            return try initialise(dataDirectory: dataDirectory, masterKeyFile: masterKeyFile, actor: actor, clock: clock).registry
+        }
         let directoryPath = dataDirectory.path
-        let keyPath = (masterKeyFile ?? dataDirectory.appendingPathComponent(masterKeyFileName)).path
+        let keyPath = keyPath(dataDirectory: dataDirectory, masterKeyFile: masterKeyFile)
         let databasePath = dataDirectory.appendingPathComponent(databaseFileName).path
 
-        let masterKey: MasterKey
-        if create {
-            try SecureFile.createPrivateDirectory(directoryPath)
-            try SecureFile.requirePrivate(directoryPath, isDirectory: true)
-            for path in [keyPath, databasePath] where try SecureFile.mode(of: path) != nil {
-                throw GatewayError.conflict(field: path, reason: "already exists; this data directory is initialised")
-            }
-            masterKey = MasterKey.generate()
-            try masterKey.write(to: keyPath)
-            // An empty file is an empty SQLite database; creating it ourselves makes it 0600
-            // whatever the umask, and SQLite gives -wal and -shm the same mode.
-            try SecureFile.createPrivate(databasePath, contents: [])
-        } else {
-            try SecureFile.requirePrivate(directoryPath, isDirectory: true)
-            try SecureFile.requirePrivate(keyPath)
-            try SecureFile.requirePrivate(databasePath)
-            for companion in [databasePath + "-wal", databasePath + "-shm"] where try SecureFile.mode(of: companion) != nil {
-                try SecureFile.requirePrivate(companion)
-            }
-            masterKey = try MasterKey.load(from: keyPath)
+        try SecureFile.requirePrivate(directoryPath, isDirectory: true)
+        try SecureFile.requirePrivate(keyPath)
+        try SecureFile.requirePrivate(databasePath)
+        for companion in [databasePath + "-wal", databasePath + "-shm"] where try SecureFile.mode(of: companion) != nil {
+            try SecureFile.requirePrivate(companion)
         }
+        let masterKey = try MasterKey.load(from: keyPath)
 
         let vault = Vault(masterKey: masterKey)
         let pool: DatabasePool
@@ -84,19 +74,17 @@ public final class Registry: Sendable {
         }
 
         let settings = try Registry.readSettings(pool, path: databasePath)
-        if create {
-            try Registry.perform(pool, path: databasePath) { db in
-                try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('vault.key-check', ?)", arguments: [vault.keyCheck])
-            }
-        } else {
-            guard let stored = settings.keyCheck else {
-                throw GatewayError.corruptData(path: databasePath, reason: "has no key check; it was not made by `trackerd init`")
-            }
-            guard stored == vault.keyCheck else {
-                throw GatewayError.corruptData(path: keyPath, reason: "is not the master key this database was made with")
-            }
+        guard let stored = settings.keyCheck else {
+            throw GatewayError.corruptData(path: databasePath, reason: "has no key check; it was not made by `trackerd init`")
+        }
+        guard stored == vault.keyCheck else {
+            throw GatewayError.corruptData(path: keyPath, reason: "is not the master key this database was made with")
         }
         return Registry(pool: pool, vault: vault, actor: actor, now: clock, databasePath: databasePath, defaultCallingCode: settings.defaultCallingCode)
+    }
+
+    static func keyPath(dataDirectory: URL, masterKeyFile: URL?) -> String {
+        (masterKeyFile ?? dataDirectory.appendingPathComponent(masterKeyFileName)).path
     }
 
     static func configuration() -> Configuration {
@@ -130,55 +118,34 @@ public final class Registry: Sendable {
     }
 
     private static func readSettings(_ pool: DatabasePool, path: String) throws -> Settings {
-        let rows: [String: Data] = try perform(reading: pool, path: path) { db in
-            var values: [String: Data] = [:]
+        try perform(reading: pool, path: path) { db in
+            var settings = Settings()
             for row in try Row.fetchAll(db, sql: "SELECT key, value FROM settings WHERE key IN ('vault.key-check', 'numbers.default-calling-code')") {
-                values[row["key"]] = row["value"]
+                switch try row.decode("key", table: "settings", as: String.self) {
+                case "vault.key-check":
+                    settings.keyCheck = try row.decode("value", table: "settings", as: Data.self)
+                default:
+                    // A calling code that no longer parses is ignored: numbers must then be international.
+                    let text = try row.decode("value", table: "settings", as: String.self)
+                    settings.defaultCallingCode = try? CallingCode(parsing: text)
+                }
             }
-            return values
+            return settings
         }
-        var settings = Settings(keyCheck: rows["vault.key-check"])
-        if let raw = rows["numbers.default-calling-code"] {
-            settings.defaultCallingCode = try? CallingCode(parsing: String(decoding: raw, as: UTF8.self))
-        }
-        return settings
     }
 
     /// Stores the calling code used for national number forms from now on.
     ///
     /// Another process (the daemon) sees it when it next opens the registry.
     public func setDefaultCallingCode(_ code: CallingCode) throws {
-        try write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES ('numbers.default-calling-code', ?)", arguments: [Data(code.digits.utf8)])
-            try AuditLog.record(AuditEntry(at: now(), actor: actor, action: .defaultCallingCodeSet, customerID: nil, subjectID: nil), in: db)
-        }
+        let time = now()
+        try write { db in try Self.storeDefaultCallingCode(code, at: time, actor: actor, in: db) }
         storedCallingCode.value = code
     }
 
-    /// Stores the gateway's own number; from now on no phone or tracker may have it.
-    public func setGatewayOwnNumber(_ text: String, defaultCallingCode: CallingCode? = nil) throws {
-        let number = try PhoneNumber(parsing: text, field: "--own-number", defaultCallingCode: defaultCallingCode ?? self.defaultCallingCode)
-        let index = vault.blindIndex(of: number)
-        try write { db in
-            if let kind = try claimedKind(of: index, in: db), kind != "gateway" {
-                throw GatewayError.conflict(field: "--own-number", reason: "is already registered as a \(kind)")
-            }
-            try db.execute(sql: "DELETE FROM numbers WHERE kind = 'gateway'")
-            try db.execute(sql: "INSERT INTO numbers (blind_index, kind) VALUES (?, 'gateway')", arguments: [index])
-            // The gateway's own number is the operator's, not a customer's: kept readable for the daemon.
-            try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES ('gateway.own-number', ?)", arguments: [Data(number.e164.utf8)])
-            try AuditLog.record(AuditEntry(at: now(), actor: actor, action: .ownNumberSet, customerID: nil, subjectID: nil), in: db)
-        }
-    }
-
-    /// The gateway's own number, if one was stored.
-    public func gatewayOwnNumber() throws -> PhoneNumber? {
-        let raw: Data? = try read { db in try Data.fetchOne(db, sql: "SELECT value FROM settings WHERE key = 'gateway.own-number'") }
-        guard let raw else { return nil }
-        guard case .success(let number) = PhoneNumber.parse(String(decoding: raw, as: UTF8.self)) else {
-            throw GatewayError.corruptData(path: databasePath, reason: "the stored gateway number is not E.164")
-        }
-        return number
+    static func storeDefaultCallingCode(_ code: CallingCode, at time: Date, actor: String, in db: Database) throws {
+        try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES ('numbers.default-calling-code', ?)", arguments: [Data(code.digits.utf8)])
+        try AuditLog.record(AuditEntry(at: time, actor: actor, action: .defaultCallingCodeSet, customerID: nil, subjectID: nil), in: db)
     }
 
     /// Every audit entry, oldest first.
@@ -189,8 +156,12 @@ public final class Registry: Sendable {
     // MARK: Transactions and errors
 
     /// Which kind of number (`phone`, `tracker`, `gateway`) already claims `index`, if any.
+    static func claimedKind(of index: Data, in db: Database) throws -> String? {
+        try Row.fetchOne(db, sql: "SELECT kind FROM numbers WHERE blind_index = ?", arguments: [index])?.decode("kind", table: "numbers")
+    }
+
     func claimedKind(of index: Data, in db: Database) throws -> String? {
-        try String.fetchOne(db, sql: "SELECT kind FROM numbers WHERE blind_index = ?", arguments: [index])
+        try Self.claimedKind(of: index, in: db)
     }
 
     func write<T>(_ body: (Database) throws -> T) throws -> T {

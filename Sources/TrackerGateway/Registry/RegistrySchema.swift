@@ -5,9 +5,9 @@ import GRDB
 /// DESIGN.md "Data" and invariants 1, 4, 5. Rules live in the schema, not only in Swift:
 /// - no table or column can hold a message body: every PII column is a sealed blob, everything
 ///   else is an id, an enum, a flag or a time;
-/// - a number is a phone, a tracker or the gateway's own, never two of them, never twice: every
-///   number claims its blind index in `numbers` (primary key), and `phones`/`trackers` reference
-///   that claim together with their own kind;
+/// - a number is a phone, a tracker or one of the gateway's own, never two of them, never twice:
+///   every number claims its blind index in `numbers` (primary key), and `phones`/`trackers`/
+///   `gateway_numbers` reference that claim together with their own kind;
 /// - customer status is an enum with its time; an erased customer keeps no key and no PII.
 enum RegistrySchema {
     static var migrator: DatabaseMigrator {
@@ -195,6 +195,45 @@ enum RegistrySchema {
                 ALTER TABLE audit_v3 RENAME TO audit;
                 CREATE INDEX audit_by_time ON audit(at);
                 CREATE INDEX audit_by_customer ON audit(customer_id);
+                """)
+        }
+        migrator.registerMigration("v4: gateway numbers, trackers' known gateway numbers") { db in
+            // Issue #10: the gateway's numbers are a list, and the registry its one source of truth.
+            // The one number v1–v3 kept as the setting 'gateway.own-number' (whose blind index was
+            // already claimed in `numbers` as 'gateway') becomes the first row; the setting goes.
+            try db.execute(sql: """
+                INSERT INTO audit_actions (name) VALUES ('gateway.number-add'), ('gateway.number-remove');
+
+                -- The operator's own numbers, not customers' PII: kept in clear for the daemon.
+                CREATE TABLE gateway_numbers (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    e164 TEXT NOT NULL UNIQUE CHECK (e164 GLOB '+[1-9]*' AND length(e164) BETWEEN 9 AND 16 AND substr(e164, 2) NOT GLOB '*[^0-9]*'),
+                    blind_index BLOB NOT NULL UNIQUE,
+                    number_kind TEXT NOT NULL DEFAULT 'gateway' CHECK (number_kind = 'gateway'),
+                    created_at INTEGER NOT NULL,
+                    FOREIGN KEY (blind_index, number_kind) REFERENCES numbers(blind_index, kind)
+                );
+                CREATE TRIGGER gateway_numbers_release_number AFTER DELETE ON gateway_numbers BEGIN
+                    DELETE FROM numbers WHERE blind_index = OLD.blind_index AND kind = 'gateway';
+                END;
+
+                INSERT INTO gateway_numbers (e164, blind_index, created_at)
+                SELECT CAST(s.value AS TEXT), n.blind_index,
+                       COALESCE((SELECT MAX(at) FROM audit WHERE action = 'gateway.own-number-set'), CAST(strftime('%s', 'now') AS INTEGER))
+                FROM settings s JOIN numbers n ON n.kind = 'gateway'
+                WHERE s.key = 'gateway.own-number' AND CAST(s.value AS TEXT) GLOB '+[1-9]*'
+                  AND length(CAST(s.value AS TEXT)) BETWEEN 9 AND 16 AND substr(CAST(s.value AS TEXT), 2) NOT GLOB '*[^0-9]*';
+                DELETE FROM settings WHERE key = 'gateway.own-number';
+                DELETE FROM setting_keys WHERE name = 'gateway.own-number';
+
+                -- Which gateway numbers a tracker obeys (what provisioning authorised).
+                CREATE TABLE tracker_gateway_numbers (
+                    tracker_id INTEGER NOT NULL REFERENCES trackers(id) ON DELETE CASCADE,
+                    gateway_number_id INTEGER NOT NULL REFERENCES gateway_numbers(id) ON DELETE CASCADE,
+                    provisioned_at INTEGER NOT NULL,
+                    PRIMARY KEY (tracker_id, gateway_number_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX tracker_gateway_numbers_by_number ON tracker_gateway_numbers(gateway_number_id);
                 """)
         }
         return migrator

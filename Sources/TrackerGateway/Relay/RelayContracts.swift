@@ -29,8 +29,12 @@ public struct TrackerRoute: Sendable, Equatable {
     public var label: String?
     /// Every phone of the tracker's customer (consenting or not).
     public var phones: [PhoneRoute]
+    /// The gateway numbers (E.164) provisioning authorised on the tracker, in the order they were
+    /// added to the registry: a command to the tracker goes out of a modem with one of these (issue #10).
+    public var knownGatewayNumbers: [String]
 
-    public init(trackerID: Int64, customerID: Int64, number: String, model: TrackerModel, password: String, label: String?, phones: [PhoneRoute]) {
+    public init(trackerID: Int64, customerID: Int64, number: String, model: TrackerModel, password: String, label: String?, phones: [PhoneRoute],
+                knownGatewayNumbers: [String] = []) {
         self.trackerID = trackerID
         self.customerID = customerID
         self.number = number
@@ -38,6 +42,7 @@ public struct TrackerRoute: Sendable, Equatable {
         self.password = password
         self.label = label
         self.phones = phones
+        self.knownGatewayNumbers = knownGatewayNumbers
     }
 }
 

@@ -38,9 +38,9 @@ public struct MasterKey: @unchecked Sendable {
         return try MasterKey(bytes: bytes)
     }
 
-    /// Writes the key to a new 0600 file; refuses to overwrite an existing one.
+    /// Writes the key to a new 0600 file, whole or not at all; refuses to overwrite an existing one.
     public func write(to path: String) throws {
         let bytes = key.withUnsafeBytes { Array($0) }
-        try SecureFile.createPrivate(path, contents: bytes)
+        try SecureFile.createPrivateAtomically(path, contents: bytes)
     }
 }

@@ -51,7 +51,7 @@ public struct Vault: @unchecked Sendable {
             guard raw.count == 32 else { throw CryptoKitError.incorrectKeySize }
             return DataKey(key: SymmetricKey(data: raw))
         } catch {
-            throw GatewayError.corruptData(path: "customers.wrapped_key", reason: "a customer's data key does not open with this master key")
+            throw GatewayError.corruptData(path: "customers.wrapped_key", reason: "does not open with this master key")
         }
     }
 
@@ -74,7 +74,7 @@ public struct Vault: @unchecked Sendable {
             guard let text = String(data: plaintext, encoding: .utf8) else { throw CryptoKitError.authenticationFailure }
             return text
         } catch {
-            throw GatewayError.corruptData(path: column, reason: "a sealed field does not open with its customer's data key")
+            throw GatewayError.corruptData(path: column, reason: "does not open with its customer's data key")
         }
     }
 

@@ -63,6 +63,9 @@ extension Trackerd.Customer {
         static let configuration = CommandConfiguration(
             abstract: "List customers (numbers masked).",
             discussion: """
+            A customer whose rows cannot be read is named on stderr, without its data, after the \
+            others are listed, and the exit code is then 65.
+
             Examples:
               trackerd customer list
               trackerd customer list --json
@@ -83,22 +86,22 @@ extension Trackerd.Customer {
         }
 
         func run() throws {
-            let rows = try data.withRegistry { registry in
-                try registry.listCustomers().map { record in
-                    Row(id: record.id, status: record.status, name: record.profile?.name,
-                        phones: record.phones.map { NumberMask.mask($0.number) },
-                        trackers: record.trackers.map { NumberMask.mask($0.number) },
-                        disputeHold: record.disputeHold, createdAt: record.createdAt, terminatedAt: record.terminatedAt)
-                }
+            let listing = try data.withRegistry { registry in try registry.customerListing() }
+            let rows = listing.rows.map { record in
+                Row(id: record.id, status: record.status, name: record.profile?.name,
+                    phones: record.phones.map { NumberMask.mask($0.number) },
+                    trackers: record.trackers.map { NumberMask.mask($0.number) },
+                    disputeHold: record.disputeHold, createdAt: record.createdAt, terminatedAt: record.terminatedAt)
             }
             if output.json {
                 print(try JSONOutput.string(rows))
-                return
+            } else {
+                for row in rows {
+                    let hold = row.disputeHold ? "  HOLD" : ""
+                    print("\(row.id)\t\(row.status.rawValue)\t\(row.name ?? "-")\tphones: \(row.phones.joined(separator: ", "))\ttrackers: \(row.trackers.count)\(hold)")
+                }
             }
-            for row in rows {
-                let hold = row.disputeHold ? "  HOLD" : ""
-                print("\(row.id)\t\(row.status.rawValue)\t\(row.name ?? "-")\tphones: \(row.phones.joined(separator: ", "))\ttrackers: \(row.trackers.count)\(hold)")
-            }
+            try UnreadableRows.report(listing.unreadable)
         }
     }
 
@@ -216,7 +219,8 @@ extension Trackerd.Customer {
             abstract: "Write everything held on a customer as JSON (the right of access).",
             discussion: """
             Includes every field, phone, tracker, notice date and the audit entries about the \
-            customer. --out creates a new file with mode 0600 (an existing file is not overwritten).
+            customer. --out creates a new file with mode 0600; an existing file is not overwritten \
+            (exit 74), and an export that was not written is not recorded in the audit log.
 
             Examples:
               trackerd customer export 12
@@ -229,12 +233,21 @@ extension Trackerd.Customer {
 
         func run() throws {
             try data.withRegistry { registry in
-                let export = try registry.exportCustomer(id: id)
-                let json = try JSONOutput.string(export)
-                if let out {
-                    try SecureFile.createPrivate(out, contents: Array((json + "\n").utf8))
-                } else {
-                    print(json)
+                guard let out else {
+                    print(try JSONOutput.string(try registry.exportCustomer(id: id)))
+                    return
+                }
+                // Written inside the transaction that audits the export: a copy that could not be
+                // written (the file exists, the disk is full) is not recorded as given.
+                var created = false
+                do {
+                    try registry.exportCustomer(id: id) { export in
+                        try SecureFile.createPrivate(out, contents: Array((try JSONOutput.string(export) + "\n").utf8))
+                        created = true
+                    }
+                } catch {
+                    if created { unlink(out) }
+                    throw error
                 }
             }
         }

@@ -107,7 +107,7 @@ struct DemoScript {
         }
         defer { simulation.stop() }
 
-        let registry = try CLIError.reporting { try Registry.open(dataDirectory: workspace.dataDirectory, create: true) }
+        let registry = try CLIError.reporting { try Registry.initialise(dataDirectory: workspace.dataDirectory, gatewayNumber: Self.gateway).registry }
         let customer = try CLIError.reporting {
             try registry.addCustomer(NewCustomer(name: "Ada Example", address: "1 Demo Street, Springfield", email: "ada@example.org", phones: [Self.phoneA, Self.phoneB], adultAttested: true))
         }

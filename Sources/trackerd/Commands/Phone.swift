@@ -61,6 +61,8 @@ extension Trackerd.Phone {
         static let configuration = CommandConfiguration(
             abstract: "List phones (numbers masked).",
             discussion: """
+            A phone whose row cannot be read is named on stderr after the others; the exit code is then 65.
+
             Examples:
               trackerd phone list
               trackerd phone list --customer 12 --json
@@ -78,16 +80,16 @@ extension Trackerd.Phone {
         }
 
         func run() throws {
-            let rows = try data.withRegistry { registry in
-                try registry.phones(customerID: customerID).map { Row(id: $0.id, customer: $0.customerID, number: NumberMask.mask($0.number), consents: $0.consents) }
-            }
+            let listing = try data.withRegistry { registry in try registry.phoneListing(customerID: customerID) }
+            let rows = listing.rows.map { Row(id: $0.id, customer: $0.customerID, number: NumberMask.mask($0.number), consents: $0.consents) }
             if output.json {
                 print(try JSONOutput.string(rows))
-                return
+            } else {
+                for row in rows {
+                    print("\(row.id)\tcustomer \(row.customer)\t\(row.number)" + (row.consents ? "" : "\tSTOP"))
+                }
             }
-            for row in rows {
-                print("\(row.id)\tcustomer \(row.customer)\t\(row.number)" + (row.consents ? "" : "\tSTOP"))
-            }
+            try UnreadableRows.report(listing.unreadable)
         }
     }
 }

@@ -68,6 +68,9 @@ extension Trackerd.Tracker {
         static let configuration = CommandConfiguration(
             abstract: "List trackers (numbers masked).",
             discussion: """
+            A tracker whose row cannot be read (an unknown model, a sealed field that does not open) \
+            is named on stderr after the others; the exit code is then 65.
+
             Examples:
               trackerd tracker list
               trackerd tracker list --customer 12 --json
@@ -86,18 +89,18 @@ extension Trackerd.Tracker {
         }
 
         func run() throws {
-            let rows = try data.withRegistry { registry in
-                try registry.trackers(customerID: customerID).map {
-                    Row(id: $0.id, customer: $0.customerID, number: NumberMask.mask($0.number), model: $0.model, label: $0.label)
-                }
+            let listing = try data.withRegistry { registry in try registry.trackerListing(customerID: customerID) }
+            let rows = listing.rows.map {
+                Row(id: $0.id, customer: $0.customerID, number: NumberMask.mask($0.number), model: $0.model, label: $0.label)
             }
             if output.json {
                 print(try JSONOutput.string(rows))
-                return
+            } else {
+                for row in rows {
+                    print("\(row.id)\tcustomer \(row.customer)\t\(row.number)\t\(row.model.rawValue)" + (row.label.map { "\t\($0)" } ?? ""))
+                }
             }
-            for row in rows {
-                print("\(row.id)\tcustomer \(row.customer)\t\(row.number)\t\(row.model.rawValue)" + (row.label.map { "\t\($0)" } ?? ""))
-            }
+            try UnreadableRows.report(listing.unreadable)
         }
     }
 
