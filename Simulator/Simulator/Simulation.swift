@@ -15,6 +15,8 @@ public struct SimulationConfiguration: Sendable {
     public var modemNumber: String
     /// The SIM PIN the client must enter; nil for a SIM without PIN.
     public var pin: String?
+    /// What kind of real modem the virtual one behaves like (`.ec25`: messages kept in `ME`).
+    public var profile: VirtualModemProfile
     /// How long the network takes to acknowledge each submitted SMS; zero for benchmarks.
     public var radioDelay: Duration
     public var logLevel: Logger.Level
@@ -24,13 +26,14 @@ public struct SimulationConfiguration: Sendable {
 
     public init(
         linkPath: String, controlPath: String? = nil, modemNumber: String = "+15550001111", pin: String? = nil,
-        radioDelay: Duration = .milliseconds(100), logLevel: Logger.Level = .info, phones: [String] = [],
+        profile: VirtualModemProfile = .generic, radioDelay: Duration = .milliseconds(100), logLevel: Logger.Level = .info, phones: [String] = [],
         trackers: [VirtualTrackerConfiguration] = []
     ) {
         self.linkPath = linkPath
         self.controlPath = controlPath
         self.modemNumber = modemNumber
         self.pin = pin
+        self.profile = profile
         self.radioDelay = radioDelay
         self.logLevel = logLevel
         self.phones = phones
@@ -55,7 +58,9 @@ public final class Simulation: Sendable {
         logger.logLevel = configuration.logLevel
         self.configuration = configuration
         self.logger = logger
-        modem = VirtualModem(number: configuration.modemNumber, pin: configuration.pin, logger: logger)
+        modem = VirtualModem(
+            configuration: configuration.profile.configuration(number: configuration.modemNumber, pin: configuration.pin),
+            logger: logger)
         network = VirtualNetwork(modemNumber: configuration.modemNumber, radioDelay: configuration.radioDelay, logger: logger)
     }
 

@@ -26,6 +26,9 @@ struct TrackerSim: ParsableCommand {
     @Option(help: "SIM PIN the client must enter (none if omitted).")
     var pin: String?
 
+    @Option(help: "Behave like this modem: generic, or ec25 (Quectel EC25/EG25: new messages kept in ME).")
+    var profile: String = VirtualModemProfile.generic.rawValue
+
     @Option(help: "Unix-domain control socket path (JSON lines).")
     var control: String?
 
@@ -46,6 +49,9 @@ struct TrackerSim: ParsableCommand {
     func validate() throws {
         guard radioDelayMilliseconds >= 0 else { throw ValidationError("--radio-delay-ms must be 0 or more") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        guard VirtualModemProfile(rawValue: profile) != nil else {
+            throw ValidationError("unknown --profile \(profile); known: " + VirtualModemProfile.allCases.map(\.rawValue).joined(separator: ", "))
+        }
         _ = try trackers.map(parseTracker)
     }
 
@@ -58,7 +64,7 @@ struct TrackerSim: ParsableCommand {
         }
         let configuration = SimulationConfiguration(
             linkPath: link, controlPath: control, modemNumber: number, pin: pin,
-            radioDelay: .milliseconds(radioDelayMilliseconds), logLevel: level, phones: phones,
+            profile: VirtualModemProfile(rawValue: profile) ?? .generic, radioDelay: .milliseconds(radioDelayMilliseconds), logLevel: level, phones: phones,
             trackers: try trackers.map(parseTracker))
         let simulation = Simulation(configuration: configuration)
 

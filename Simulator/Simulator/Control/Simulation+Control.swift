@@ -53,7 +53,11 @@ extension Simulation {
                         })
                 ])
             case .storage:
+                let preferred = modem.preferredStorage
                 return ControlReply.success([
+                    "preferred": .object([
+                        "read": .string(preferred.read), "write": .string(preferred.write), "receive": .string(preferred.receive),
+                    ]),
                     "messages": .array(
                         storedMessages().map {
                             .object([
@@ -83,7 +87,9 @@ extension Simulation {
                     "parts": .number(Double(stats.submittedParts)), "messages": .number(Double(stats.submittedMessages)),
                 ])
             case .stats:
-                return ControlReply.success(Self.fields(of: statistics))
+                var fields = Self.fields(of: statistics)
+                fields["command_lines"] = .number(Double(modem.commandLinesAnswered))
+                return ControlReply.success(fields)
             }
         } catch {
             return ControlReply.failure(error.description)
