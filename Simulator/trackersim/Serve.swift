@@ -1,0 +1,110 @@
+import TrackerProfiles
+import ArgumentParser
+import Dispatch
+import Foundation
+import Logging
+import Simulator
+
+/// `trackersim serve` (and plain `trackersim`): a virtual GSM modem on a pseudo-terminal, with a
+/// virtual network of trackers and phones behind it and a JSON-lines control socket.
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve a virtual GSM modem on a pty, with virtual trackers and phones behind it.",
+        discussion: """
+            Prints "link: PATH" and, with --control, "control: PATH" on stdout once ready.
+            Stops cleanly on SIGTERM or SIGINT, removing the link and the socket.
+            """)
+
+    @Option(help: "Symlink to create to the pty slave (a stale one is replaced).")
+    var link: String
+
+    @Option(help: "The modem's own number, E.164.")
+    var number: String = "+15550001111"
+
+    @Option(help: "SIM PIN the client must enter (none if omitted).")
+    var pin: String?
+
+    @Option(help: "Behave like this modem: generic, or ec25 (Quectel EC25/EG25: new messages kept in ME).")
+    var profile: String = VirtualModemProfile.generic.rawValue
+
+    @Option(help: "Unix-domain control socket path (JSON lines).")
+    var control: String?
+
+    @Option(name: .customLong("radio-delay-ms"), help: "Delay before the network acknowledges each submitted SMS.")
+    var radioDelayMilliseconds: Int = 100
+
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+    var logLevel: String = "info"
+
+    @Option(
+        name: .customLong("tracker"),
+        help: "Register a tracker: NUMBER:MODEL[:PASSWORD], authorised to the modem's number (repeatable).")
+    var trackers: [String] = []
+
+    @Option(name: .customLong("phone"), help: "Register a phone number (repeatable).")
+    var phones: [String] = []
+
+    func validate() throws {
+        guard radioDelayMilliseconds >= 0 else { throw ValidationError("--radio-delay-ms must be 0 or more") }
+        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
+        guard VirtualModemProfile(rawValue: profile) != nil else {
+            throw ValidationError("unknown --profile \(profile); known: " + VirtualModemProfile.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        _ = try trackers.map(parseTracker)
+    }
+
+    func run() throws {
+        let level = Logger.Level(rawValue: logLevel) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let configuration = SimulationConfiguration(
+            linkPath: link, controlPath: control, modemNumber: number, pin: pin,
+            profile: VirtualModemProfile(rawValue: profile) ?? .generic, radioDelay: .milliseconds(radioDelayMilliseconds), logLevel: level, phones: phones,
+            trackers: try trackers.map(parseTracker))
+        let simulation = Simulation(configuration: configuration)
+
+        // Signals are taken through Dispatch so the handler may do real work (close, unlink).
+        signal(SIGTERM, SIG_IGN)
+        signal(SIGINT, SIG_IGN)
+        signal(SIGPIPE, SIG_IGN)
+        var sources: [DispatchSourceSignal] = []
+        for signalNumber in [SIGTERM, SIGINT] {
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
+            source.setEventHandler {
+                simulation.stop()
+                Foundation.exit(0)
+            }
+            source.resume()
+            sources.append(source)
+        }
+
+        do {
+            try simulation.start()
+        } catch {
+            FileHandle.standardError.write(Data("trackersim: \(error)\n".utf8))
+            throw ExitCode(69)
+        }
+        // Written straight to fd 1 so a parent reading a pipe sees each line at once.
+        var announcement = "link: \(simulation.linkPath)\n"
+        if let controlPath = simulation.controlPath { announcement += "control: \(controlPath)\n" }
+        FileHandle.standardOutput.write(Data(announcement.utf8))
+        withExtendedLifetime(sources) { dispatchMain() }
+    }
+
+    /// `NUMBER:MODEL[:PASSWORD]` → a tracker at a corpus position, authorised to the modem.
+    private func parseTracker(_ text: String) throws -> VirtualTrackerConfiguration {
+        let fields = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+        guard fields.count >= 2, let model = TrackerModel(rawValue: fields[1].lowercased()) else {
+            throw ValidationError(
+                "--tracker \(text): expected NUMBER:MODEL[:PASSWORD] with MODEL one of "
+                    + TrackerModel.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return VirtualTrackerConfiguration(
+            number: fields[0], model: model, password: fields.count > 2 ? fields[2] : nil, authorised: [number],
+            position: TrackerPosition(latitude: 14.632742, longitude: 121.001790))
+    }
+}
