@@ -45,5 +45,6 @@ done
 printf 'Pos 52.5200,13.4050 {spd:42} € [ok]' > "$corpus/text-0"
 printf '\x01\x10\x01\x82\x05\x11\x01\xc2\x05\x0f\x00\x00\x00\x10\x01\x42\x05' > "$corpus/ops-0"
 
-exec .build-fuzz/pdu-fuzz -runs="${RUNS:-1000000}" -max_len=1024 \
+# Not `exec`: it would replace this shell, and the EXIT trap that removes the corpus would never run.
+.build-fuzz/pdu-fuzz -runs="${RUNS:-1000000}" -max_len=1024 \
     -artifact_prefix=fuzz/out/pdu/ -print_final_stats=1 "$@" "$corpus"
