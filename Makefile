@@ -4,9 +4,13 @@ SWIFT ?= swift
 .PHONY: demo test build deps interop fuzz bench
 
 # Main job: a tracker reports, a phone sends LOCATE, another sends STOP — against the bundled simulator.
+# The compiler's output (about 1,150 lines on a cold build) goes to .build/demo-build.log; its
+# last 50 lines are shown only when the build fails.
 demo: deps
-	$(SWIFT) build --product trackerd
-	$(SWIFT) run --skip-build trackerd demo
+	@mkdir -p .build
+	@echo "building trackerd (a few minutes the first time; log in .build/demo-build.log)..."
+	@$(SWIFT) build --product trackerd > .build/demo-build.log 2>&1 || { tail -50 .build/demo-build.log; exit 1; }
+	@$(SWIFT) run --skip-build trackerd demo
 
 # Every test: unit, integration over real ptys/SQLite/processes, interoperability with gammu and
 # python-gsmmodem-new, and a short fuzz smoke run of both libFuzzer harnesses.

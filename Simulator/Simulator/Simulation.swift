@@ -165,6 +165,11 @@ public final class Simulation: Sendable {
         try network.raiseAlarm(tracker: number, kind: kind)
     }
 
+    /// The tracker sends its unprompted position report (or next alarm) now, to its authorised numbers.
+    public func sendReport(tracker number: String) throws(SimulationError) {
+        try network.sendReport(tracker: number)
+    }
+
     public func moveTracker(_ number: String, to position: TrackerPosition) throws(SimulationError) {
         try network.moveTracker(number, to: position)
     }

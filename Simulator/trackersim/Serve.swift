@@ -14,6 +14,11 @@ struct Serve: ParsableCommand {
         discussion: """
             Prints "link: PATH" and, with --control, "control: PATH" on stdout once ready.
             Stops cleanly on SIGTERM or SIGINT, removing the link and the socket.
+
+            Examples:
+              trackersim serve --link /tmp/sim/modem --control /tmp/sim/control.sock \\
+                  --phone +15550002001 --tracker +15550003001:tk103:123456
+              trackersim --link /tmp/sim/modem --profile ec25 --radio-delay-ms 1500
             """)
 
     @Option(help: "Symlink to create to the pty slave (a stale one is replaced).")

@@ -120,6 +120,17 @@ public final class VirtualNetwork: NetworkSide, @unchecked Sendable {
         route(replies, from: number)
     }
 
+    /// Makes a tracker send its unprompted report now, as its schedule would, to its authorised numbers.
+    public func sendReport(tracker number: String) throws(SimulationError) {
+        let replies = try withLock { () throws(SimulationError) -> [TrackerReply] in
+            guard let index = trackers.firstIndex(where: { PhoneNumbers.same($0.tracker.number, number) }) else {
+                throw SimulationError(path: number, operation: "send report", detail: "no tracker with that number")
+            }
+            return trackers[index].tracker.scheduledReport(at: now())
+        }
+        route(replies, from: number)
+    }
+
     /// A phone's inbox, oldest first; nil when `number` is not a registered phone.
     public func inbox(of number: String) -> [InboxMessage]? {
         withLock { phones.first { PhoneNumbers.same($0.number, number) }?.inbox }
