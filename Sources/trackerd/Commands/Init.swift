@@ -6,7 +6,19 @@ extension Trackerd {
     /// `trackerd init` — creates the data directory, the master key and the database.
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create the data directory (0700), a new master key and an empty registry (both 0600).")
+            abstract: "Create the data directory (0700), a new master key and an empty registry (both 0600).",
+            discussion: """
+            Prints the data directory. --own-number is the gateway SIM's number: the one \
+            trackers report to and phones text; no phone or tracker may have it. \
+            --default-region lets later commands take national numbers (0170…).
+
+            Examples:
+              trackerd init --own-number +4917000000001
+              trackerd init --data-dir /srv/trackerd \\
+                  --own-number +4917000000001 --default-region 49
+              TRACKERD_DATA_DIR=/tmp/sim/data trackerd init \\
+                  --own-number +15550001111
+            """)
 
         @OptionGroup var data: DataDirectoryOptions
 
