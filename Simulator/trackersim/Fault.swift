@@ -13,7 +13,7 @@ struct Fault: ParsableCommand {
             Examples:
               trackersim fault --control /tmp/sim/control.sock drop --ms 2000
               trackersim fault cms-error --count 3 --code 500
-              trackersim fault storage-full
+              trackersim fault storage-full --modem +15550001112
             """)
 
     @OptionGroup var options: ControlOptions
@@ -30,11 +30,15 @@ struct Fault: ParsableCommand {
     @Option(help: "The +CMS ERROR code, for cms-error (default 500).")
     var code: Int?
 
+    @Option(help: ArgumentHelp("The modem's own number (default: the first modem).", valueName: "number"))
+    var modem: String?
+
     func run() throws {
         var request: [String: JSONValue] = ["op": "fault", "kind": .string(kind)]
         if let ms { request["ms"] = .number(Double(ms)) }
         if let count { request["count"] = .number(Double(count)) }
         if let code { request["code"] = .number(Double(code)) }
+        if let modem { request["modem"] = .string(modem) }
         _ = try options.send(.object(request))
         if !options.json { print("fault: \(kind)") }
     }

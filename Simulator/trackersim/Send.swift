@@ -11,7 +11,7 @@ struct Send: ParsableCommand {
             Examples:
               trackersim send --control /tmp/sim/control.sock \\
                   --from +15550003001 --text 'help me!'
-              trackersim send --from +15550002001 --text LOCATE
+              trackersim send --from +15550002001 --text LOCATE --to +15550001112
             """)
 
     @OptionGroup var options: ControlOptions
@@ -25,9 +25,13 @@ struct Send: ParsableCommand {
     @Flag(help: "Send as UCS-2 even when the text fits the GSM alphabet.")
     var ucs2 = false
 
+    @Option(help: ArgumentHelp("The modem it goes to, by its own number (default: the first).", valueName: "number"))
+    var to: String?
+
     func run() throws {
         var request: [String: JSONValue] = ["op": "send", "from": .string(from), "text": .string(text)]
         if ucs2 { request["ucs2"] = true }
+        if let to { request["to"] = .string(to) }
         let reply = try options.send(.object(request))
         guard !options.json else { return }
         let parts = reply["parts"]?.intValue ?? 1

@@ -12,17 +12,31 @@ struct Serve: ParsableCommand {
         commandName: "serve",
         abstract: "Serve a virtual GSM modem on a pty, with virtual trackers and phones behind it.",
         discussion: """
-            Prints "link: PATH" and, with --control, "control: PATH" on stdout once ready.
-            Stops cleanly on SIGTERM or SIGINT, removing the link and the socket.
+            Prints "link: PATH" for each modem and, with --control, "control: PATH" on stdout
+            once ready. Stops cleanly on SIGTERM or SIGINT, removing the links and the socket.
+
+            Several modems share one network: give --modem LINK=E164 once per modem, with
+            optional ,profile=ec25 and ,pin=NNNN after the number. --link with --number,
+            --pin and --profile is the one-modem form (and the first modem when both are
+            given). Trackers from --tracker know the first modem's number; use the control
+            socket's tracker.add with "authorised" for more.
 
             Examples:
               trackersim serve --link /tmp/sim/modem --control /tmp/sim/control.sock \\
                   --phone +15550002001 --tracker +15550003001:tk103:123456
               trackersim --link /tmp/sim/modem --profile ec25 --radio-delay-ms 1500
+              trackersim --modem /tmp/sim/m1=+15550001111 \\
+                  --modem /tmp/sim/m2=+15550001112,profile=ec25 \\
+                  --control /tmp/sim/control.sock
             """)
 
-    @Option(help: "Symlink to create to the pty slave (a stale one is replaced).")
-    var link: String
+    @Option(help: "Symlink to create to the pty slave of the (first) modem; a stale one is replaced.")
+    var link: String?
+
+    @Option(
+        name: .customLong("modem"),
+        help: ArgumentHelp("A modem: its link, its own number, options (repeatable).", valueName: "LINK=E164[,profile=P][,pin=N]"))
+    var modemSpecifications: [String] = []
 
     @Option(help: "The modem's own number, E.164.")
     var number: String = "+15550001111"
@@ -56,7 +70,19 @@ struct Serve: ParsableCommand {
         guard VirtualModemProfile(rawValue: profile) != nil else {
             throw ValidationError("unknown --profile \(profile); known: " + VirtualModemProfile.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        _ = try trackers.map(parseTracker)
+        _ = try modemList()
+        _ = try trackers.map { try parseTracker($0, authorisedTo: number) }
+    }
+
+    /// `--link …` (if given) then every `--modem`.
+    private func modemList() throws -> [SimulatedModem] {
+        var modems: [SimulatedModem] = []
+        if let link {
+            modems.append(SimulatedModem(linkPath: link, number: number, pin: pin, profile: VirtualModemProfile(rawValue: profile) ?? .generic))
+        }
+        modems += try modemSpecifications.map(ModemSpecification.parse)
+        guard !modems.isEmpty else { throw ValidationError("give --link PATH or at least one --modem LINK=E164") }
+        return modems
     }
 
     func run() throws {
@@ -66,10 +92,10 @@ struct Serve: ParsableCommand {
             handler.logLevel = level
             return handler
         }
+        let modems = try modemList()
         let configuration = SimulationConfiguration(
-            linkPath: link, controlPath: control, modemNumber: number, pin: pin,
-            profile: VirtualModemProfile(rawValue: profile) ?? .generic, radioDelay: .milliseconds(radioDelayMilliseconds), logLevel: level, phones: phones,
-            trackers: try trackers.map(parseTracker))
+            modems: modems, controlPath: control, radioDelay: .milliseconds(radioDelayMilliseconds), logLevel: level,
+            phones: phones, trackers: try trackers.map { try parseTracker($0, authorisedTo: modems[0].number) })
         let simulation = Simulation(configuration: configuration)
 
         // Signals are taken through Dispatch so the handler may do real work (close, unlink).
@@ -94,14 +120,14 @@ struct Serve: ParsableCommand {
             throw ExitCode(69)
         }
         // Written straight to fd 1 so a parent reading a pipe sees each line at once.
-        var announcement = "link: \(simulation.linkPath)\n"
+        var announcement = modems.map { "link: \($0.linkPath)\n" }.joined()
         if let controlPath = simulation.controlPath { announcement += "control: \(controlPath)\n" }
         FileHandle.standardOutput.write(Data(announcement.utf8))
         withExtendedLifetime(sources) { dispatchMain() }
     }
 
-    /// `NUMBER:MODEL[:PASSWORD]` → a tracker at a corpus position, authorised to the modem.
-    private func parseTracker(_ text: String) throws -> VirtualTrackerConfiguration {
+    /// `NUMBER:MODEL[:PASSWORD]` → a tracker at a corpus position, authorised to the first modem.
+    private func parseTracker(_ text: String, authorisedTo modemNumber: String) throws -> VirtualTrackerConfiguration {
         let fields = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
         guard fields.count >= 2, let model = TrackerModel(rawValue: fields[1].lowercased()) else {
             throw ValidationError(
@@ -109,7 +135,7 @@ struct Serve: ParsableCommand {
                     + TrackerModel.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return VirtualTrackerConfiguration(
-            number: fields[0], model: model, password: fields.count > 2 ? fields[2] : nil, authorised: [number],
+            number: fields[0], model: model, password: fields.count > 2 ? fields[2] : nil, authorised: [modemNumber],
             position: TrackerPosition(latitude: 14.632742, longitude: 121.001790))
     }
 }

@@ -8,16 +8,22 @@ struct Storage: ParsableCommand {
         discussion: """
             Examples:
               trackersim storage --control /tmp/sim/control.sock
+              trackersim storage --modem +15550001112
             """)
 
     @OptionGroup var options: ControlOptions
 
+    @Option(help: ArgumentHelp("The modem's own number (default: the first modem).", valueName: "number"))
+    var modem: String?
+
     func run() throws {
-        let reply = try options.send(["op": "storage"])
+        var request: [String: JSONValue] = ["op": "storage"]
+        if let modem { request["modem"] = .string(modem) }
+        let reply = try options.send(.object(request))
         guard !options.json else { return }
         if let preferred = reply["preferred"] {
             let names = ["read", "write", "receive"].map { "\($0) \(preferred[$0]?.stringValue ?? "?")" }
-            print("selected: " + names.joined(separator: ", "))
+            print("\(reply["modem"]?.stringValue ?? "modem") selected: " + names.joined(separator: ", "))
         }
         let messages = reply["messages"]?.arrayValue ?? []
         print("\(messages.count) message\(messages.count == 1 ? "" : "s") stored")

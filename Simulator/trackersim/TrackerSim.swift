@@ -20,6 +20,6 @@ struct TrackerSim: ParsableCommand {
               trackersim fault --control /tmp/sim/control.sock drop --ms 2000
               trackersim stats --control /tmp/sim/control.sock
             """,
-        subcommands: [Serve.self, Send.self, Inbox.self, Fault.self, Storage.self, Stats.self],
+        subcommands: [Serve.self, Send.self, Inbox.self, Fault.self, Storage.self, Stats.self, Modems.self],
         defaultSubcommand: Serve.self)
 }

@@ -92,6 +92,63 @@ import Testing
         #expect(result.stderr.contains("TRACKERSIM_CONTROL"))
     }
 
+    /// Starts `trackersim` with these arguments; returns the process and its output file.
+    static func serve(_ arguments: [String], in directory: TemporaryDirectory) throws -> (Process, URL) {
+        let output = directory.appending("out")
+        FileManager.default.createFile(atPath: output.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: output)
+        let server = Process()
+        server.executableURL = ProcessRunner.executable("trackersim")
+        server.arguments = arguments
+        server.standardOutput = handle
+        server.standardError = handle
+        try server.run()
+        return (server, output)
+    }
+
+    @Test func severalModemsFromTheCommandLine() throws {
+        let directory = try TemporaryDirectory(prefix: "trackersim-pool")
+        let control = directory.appending("control.sock").path
+        let (server, output) = try Self.serve([
+            "--modem", directory.appending("m1").path + "=+15550001111",
+            "--modem", directory.appending("m2").path + "=+15550001112,profile=ec25",
+            "--control", control, "--phone", Self.phone,
+        ], in: directory)
+        defer {
+            server.terminate()
+            server.waitUntilExit()
+        }
+        #expect(pollBlocking { (try? String(contentsOf: output, encoding: .utf8))?.contains("control: \(control)") == true })
+        let announced = try String(contentsOf: output, encoding: .utf8)
+        #expect(announced.contains("link: \(directory.appending("m1").path)\nlink: \(directory.appending("m2").path)\n"))
+        let modems = try ProcessRunner.run("trackersim", ["modems", "--control", control])
+        #expect(modems.stdout.split(separator: "\n").count == 2)
+        #expect(modems.stdout.contains("+15550001112  \(directory.appending("m2").path)  profile ec25  storage ME/ME/ME"))
+        let sent = try ProcessRunner.run(
+            "trackersim", ["send", "--control", control, "--from", Self.tracker, "--text", "x", "--to", "+15550001112"])
+        #expect(sent.status == 0, "\(sent.stderr)")
+        #expect(pollBlocking {
+            (try? ProcessRunner.run("trackersim", ["storage", "--control", control, "--modem", "+15550001112"]))?
+                .stdout.contains("  ME 1  REC UNREAD  \(Self.tracker)") == true
+        })
+        let first = try ProcessRunner.run("trackersim", ["storage", "--control", control])
+        #expect(first.stdout.contains("0 messages stored"))
+    }
+
+    @Test(arguments: [
+        ["--modem", "/tmp/x"],
+        ["--modem", "/tmp/x=12345"],
+        ["--modem", "/tmp/x=+15550001111,profile=nokia"],
+        ["--modem", "/tmp/x=+15550001111,pin=12"],
+        ["--modem", "/tmp/x=+15550001111,colour=red"],
+        ["--control", "/tmp/nothing.sock"],
+    ])
+    func aBadModemListIsAUsageError(arguments: [String]) throws {
+        let result = try ProcessRunner.run("trackersim", arguments)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--modem") || result.stderr.contains("--link"), "\(result.stderr)")
+    }
+
     @Test func theOldInvocationStillServesAndTheClientReadsIt() throws {
         let directory = try TemporaryDirectory(prefix: "trackersim-serve")
         let link = directory.appending("modem").path
