@@ -18,6 +18,7 @@ import Testing
         ("trackersim", ["fault"]),
         ("trackersim", ["storage"]),
         ("trackersim", ["stats"]),
+        ("trackersim", ["modems"]),
     ]
 
     /// The lines between "Examples:" and "USAGE:" as rendered.
