@@ -73,7 +73,12 @@ public struct SimulationConfiguration: Sendable {
     /// The first modem's profile.
     public var profile: VirtualModemProfile { modems[0].profile }
 
-    /// Why these modems cannot share one network: the same link or number twice, a bad number.
+    /// Throws when these modems cannot share one network: the same link or number twice, a bad
+    /// number (`Simulation.start()` checks it too).
+    public func check() throws(SimulationError) {
+        if let problem = problem() { throw problem }
+    }
+
     func problem() -> SimulationError? {
         for (index, modem) in modems.enumerated() {
             guard PhoneNumbers.isPlausible(modem.number) else {

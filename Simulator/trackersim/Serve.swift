@@ -58,7 +58,7 @@ struct Serve: ParsableCommand {
 
     @Option(
         name: .customLong("tracker"),
-        help: "Register a tracker: NUMBER:MODEL[:PASSWORD], authorised to the modem's number (repeatable).")
+        help: "Register a tracker: NUMBER:MODEL[:PASSWORD], authorised to the first modem's number (repeatable).")
     var trackers: [String] = []
 
     @Option(name: .customLong("phone"), help: "Register a phone number (repeatable).")
@@ -70,7 +70,12 @@ struct Serve: ParsableCommand {
         guard VirtualModemProfile(rawValue: profile) != nil else {
             throw ValidationError("unknown --profile \(profile); known: " + VirtualModemProfile.allCases.map(\.rawValue).joined(separator: ", "))
         }
-        _ = try modemList()
+        let modems = try modemList()
+        do {
+            try SimulationConfiguration(modems: modems).check()
+        } catch {
+            throw ValidationError("--modem: \(error.detail) (\(error.path))")
+        }
         _ = try trackers.map { try parseTracker($0, authorisedTo: number) }
     }
 

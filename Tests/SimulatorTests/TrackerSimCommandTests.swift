@@ -95,7 +95,7 @@ import Testing
     /// Starts `trackersim` with these arguments; returns the process and its output file.
     static func serve(_ arguments: [String], in directory: TemporaryDirectory) throws -> (Process, URL) {
         let output = directory.appending("out")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         let server = Process()
         server.executableURL = ProcessRunner.executable("trackersim")
@@ -142,6 +142,8 @@ import Testing
         ["--modem", "/tmp/x=+15550001111,pin=12"],
         ["--modem", "/tmp/x=+15550001111,colour=red"],
         ["--control", "/tmp/nothing.sock"],
+        ["--modem", "/tmp/x=+15550001111", "--modem", "/tmp/y=+15550001111"],
+        ["--link", "/tmp/x", "--modem", "/tmp/x=+15550001112"],
     ])
     func aBadModemListIsAUsageError(arguments: [String]) throws {
         let result = try ProcessRunner.run("trackersim", arguments)
@@ -153,15 +155,8 @@ import Testing
         let directory = try TemporaryDirectory(prefix: "trackersim-serve")
         let link = directory.appending("modem").path
         let control = directory.appending("control.sock").path
-        let output = directory.appending("out")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        let handle = try FileHandle(forWritingTo: output)
-        let server = Process()
-        server.executableURL = ProcessRunner.executable("trackersim")
-        server.arguments = ["--link", link, "--control", control, "--profile", "ec25", "--phone", Self.phone]
-        server.standardOutput = handle
-        server.standardError = handle
-        try server.run()
+        let (server, output) = try Self.serve(
+            ["--link", link, "--control", control, "--profile", "ec25", "--phone", Self.phone], in: directory)
         defer {
             server.terminate()
             server.waitUntilExit()
