@@ -4,9 +4,13 @@ SWIFT ?= swift
 .PHONY: demo test build deps interop fuzz bench
 
 # Main job: a tracker reports, a phone sends LOCATE, another sends STOP — against the bundled simulator.
+# The compiler's output (about 1,150 lines on a cold build) goes to .build/demo-build.log; its
+# last 50 lines are shown only when the build fails.
 demo: deps
-	$(SWIFT) build --product trackerd
-	$(SWIFT) run --skip-build trackerd demo
+	@mkdir -p .build
+	@echo "building trackerd (a few minutes the first time; log in .build/demo-build.log)..."
+	@$(SWIFT) build --product trackerd > .build/demo-build.log 2>&1 || { tail -50 .build/demo-build.log; exit 1; }
+	@$(SWIFT) run --skip-build trackerd demo
 
 # Every test: unit, integration over real ptys/SQLite/processes, interoperability with gammu and
 # python-gsmmodem-new, and a short fuzz smoke run of every libFuzzer harness.
@@ -17,7 +21,8 @@ test: deps
 	# starve the 2-thread cooperative pool that other suites' in-process modems need.
 	$(SWIFT) test --skip-build --no-parallel
 	bash scripts/interop/run.sh
-	RUNS=20000 bash fuzz/pdu/run.sh
+	# In a private TMPDIR that must be empty afterwards: the harness leaves no corpus behind.
+	tmp=$$(mktemp -d) && RUNS=20000 TMPDIR=$$tmp bash fuzz/pdu/run.sh && rmdir $$tmp
 	RUNS=20000 bash fuzz/at/run.sh
 	RUNS=20000 bash fuzz/control/run.sh
 	RUNS=20000 bash fuzz/number/run.sh

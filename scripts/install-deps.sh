@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
 # Installs what trackerd needs beyond the Swift toolchain: libserialport (build), and for the
-# interoperability tests gammu and python-gsmmodem-new. As root it installs; otherwise it says
-# what is missing and fails only when the build itself cannot proceed.
+# interoperability tests gammu and python-gsmmodem-new. As root it installs Debian packages;
+# otherwise it says what is missing and fails only when the build itself cannot proceed.
+#
+# python-gsmmodem-new goes into the project's own virtual environment, .build-venv/ (made with
+# `python3 -m venv`), never into whatever Python is active: scripts/interop/run.sh uses
+# .build-venv/bin/python3. Set TRACKERD_VENV to put it elsewhere.
 set -euo pipefail
 want_interop=${1:-}
+root=$(cd "$(dirname "$0")/.." && pwd)
+venv=${TRACKERD_VENV:-$root/.build-venv}
 
 missing_apt=()
 pkg-config --exists libserialport 2>/dev/null || missing_apt+=(libserialport-dev pkg-config)
@@ -12,7 +18,8 @@ if [ "$want_interop" = "--interop" ]; then
   command -v python3 >/dev/null 2>&1 || missing_apt+=(python3)
   # The CLI tests hand-edit rows with the sqlite3 shell, as an operator would.
   command -v sqlite3 >/dev/null 2>&1 || missing_apt+=(sqlite3)
-  python3 -m pip --version >/dev/null 2>&1 || missing_apt+=(python3-pip)
+  # Debian's python3 makes virtual environments only with python3-venv (ensurepip) installed.
+  python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing_apt+=(python3-venv)
 fi
 
 if [ ${#missing_apt[@]} -gt 0 ]; then
@@ -27,11 +34,9 @@ if [ ${#missing_apt[@]} -gt 0 ]; then
 fi
 
 if [ "$want_interop" = "--interop" ]; then
-  if ! python3 -c 'import gsmmodem' 2>/dev/null; then
-    if [ "$(id -u)" = 0 ] || [ -n "${VIRTUAL_ENV:-}" ]; then
-      python3 -m pip install -q python-gsmmodem-new pyserial >/dev/null 2>&1 || python3 -m pip install -q --break-system-packages python-gsmmodem-new pyserial >/dev/null
-    else
-      echo "missing PyPI package: python-gsmmodem-new (pip install python-gsmmodem-new)" >&2
-    fi
+  if ! "$venv/bin/python3" -c 'import gsmmodem, serial' 2>/dev/null; then
+    echo "making $venv for python-gsmmodem-new" >&2
+    python3 -m venv --clear "$venv"
+    "$venv/bin/python3" -m pip install -q --disable-pip-version-check python-gsmmodem-new pyserial
   fi
 fi

@@ -5,46 +5,15 @@ import Foundation
 import LineSocket
 import Logging
 
-/// What a simulation is built from: where the modem appears, who it is, how the network behaves.
-public struct SimulationConfiguration: Sendable {
-    /// The symlink that will point at the pty slave (what a client opens); a stale one is replaced.
-    public var linkPath: String
-    /// The control socket's path; nil for none (in-process users call `Simulation` directly).
-    public var controlPath: String?
-    /// The modem's own number (its SIM's MSISDN), E.164.
-    public var modemNumber: String
-    /// The SIM PIN the client must enter; nil for a SIM without PIN.
-    public var pin: String?
-    /// How long the network takes to acknowledge each submitted SMS; zero for benchmarks.
-    public var radioDelay: Duration
-    public var logLevel: Logger.Level
-    /// Registered at start and again after `reset()`.
-    public var phones: [String]
-    public var trackers: [VirtualTrackerConfiguration]
-
-    public init(
-        linkPath: String, controlPath: String? = nil, modemNumber: String = "+15550001111", pin: String? = nil,
-        radioDelay: Duration = .milliseconds(100), logLevel: Logger.Level = .info, phones: [String] = [],
-        trackers: [VirtualTrackerConfiguration] = []
-    ) {
-        self.linkPath = linkPath
-        self.controlPath = controlPath
-        self.modemNumber = modemNumber
-        self.pin = pin
-        self.radioDelay = radioDelay
-        self.logLevel = logLevel
-        self.phones = phones
-        self.trackers = trackers
-    }
-}
-
-/// A virtual modem on a pty, the virtual network around it, and optionally a control socket.
+/// Virtual modems on ptys, the virtual network around them, and optionally a control socket.
 ///
 /// Runs in-process (tests, `trackerd demo`) or as the `trackersim` executable. The control
-/// socket is a thin JSON layer over the methods here; everything it can do, these can.
+/// socket is a thin JSON layer over the methods here; everything it can do, these can. Where a
+/// method takes no modem, it means the first one, as it did when there was only one.
 public final class Simulation: Sendable {
     public let configuration: SimulationConfiguration
-    public let modem: VirtualModem
+    /// Every modem, in configuration order; each has its own pty, storage, faults and counters.
+    public let modems: [VirtualModem]
     public let network: VirtualNetwork
     let logger: Logger
     private let running = LockedState<RunningParts>(RunningParts())
@@ -55,8 +24,26 @@ public final class Simulation: Sendable {
         logger.logLevel = configuration.logLevel
         self.configuration = configuration
         self.logger = logger
-        modem = VirtualModem(number: configuration.modemNumber, pin: configuration.pin, logger: logger)
-        network = VirtualNetwork(modemNumber: configuration.modemNumber, radioDelay: configuration.radioDelay, logger: logger)
+        modems = configuration.modems.map { VirtualModem(configuration: $0.configuration, logger: logger) }
+        network = VirtualNetwork(
+            modemNumbers: configuration.modems.map(\.number), radioDelay: configuration.radioDelay, logger: logger)
+    }
+
+    /// The first modem.
+    public var modem: VirtualModem { modems[0] }
+
+    /// The modem whose own number is `number` (written with or without `+`), if any.
+    public func modem(number: String) -> VirtualModem? {
+        modems.first { PhoneNumbers.same($0.configuration.number, number) }
+    }
+
+    /// The modem with that number, or the first for nil; throws for a number no modem has.
+    func modem(_ number: String?, operation: String) throws(SimulationError) -> VirtualModem {
+        guard let number else { return modem }
+        guard let found = modem(number: number) else {
+            throw SimulationError(path: number, operation: operation, detail: "no modem with that number")
+        }
+        return found
     }
 
     deinit { stop() }
@@ -79,16 +66,19 @@ public final class Simulation: Sendable {
     }
 
     private func startParts() throws(SimulationError) {
+        if let problem = configuration.problem() { throw problem }
         try registerConfiguredSubscribers()
-        modem.attach(network: network)
-        let modem = self.modem
-        network.connectModem(
-            deliver: { modem.deliver($0) },
-            deliverStatusReport: { modem.deliverStatusReport($0) })
-        do {
-            try modem.start(link: configuration.linkPath)
-        } catch {
-            throw SimulationError(path: configuration.linkPath, operation: "start modem", detail: "\(error)")
+        for (modem, slot) in zip(modems, configuration.modems) {
+            modem.attach(network: network)
+            try network.connectModem(
+                number: slot.number, deliver: { modem.deliver($0) }, deliverStatusReport: { modem.deliverStatusReport($0) })
+            do {
+                try modem.start(link: slot.linkPath)
+            } catch {
+                for started in modems { started.stop() }
+                network.disconnectModem()
+                throw SimulationError(path: slot.linkPath, operation: "start modem", detail: "\(error)")
+            }
         }
         var socket: LineSocketServer?
         if let controlPath = configuration.controlPath {
@@ -97,7 +87,8 @@ public final class Simulation: Sendable {
                     self?.handleControlLine(line) ?? ControlReply.failure("simulation stopped").jsonLine
                 }
             } catch {
-                modem.stop()
+                for modem in modems { modem.stop() }
+                network.disconnectModem()
                 throw SimulationError(path: controlPath, operation: "open control socket", detail: error.detail)
             }
         }
@@ -111,7 +102,10 @@ public final class Simulation: Sendable {
         }
         logger.info(
             "simulation started",
-            metadata: ["link": .string(configuration.linkPath), "control": .string(configuration.controlPath ?? "none")])
+            metadata: [
+                "links": .string(configuration.modems.map(\.linkPath).joined(separator: " ")),
+                "control": .string(configuration.controlPath ?? "none"),
+            ])
     }
 
     /// Stops serving, removes the link and the control socket; idempotent.
@@ -123,10 +117,10 @@ public final class Simulation: Sendable {
         parts.scheduler?.cancel()
         parts.control?.stop()
         network.disconnectModem()
-        modem.stop()
+        for modem in modems { modem.stop() }
     }
 
-    /// The link a client opens.
+    /// The link a client opens to reach the first modem.
     public var linkPath: String { configuration.linkPath }
     /// The control socket's path, if there is one.
     public var controlPath: String? { configuration.controlPath }
@@ -139,14 +133,19 @@ public final class Simulation: Sendable {
         try network.addTracker(tracker)
     }
 
-    /// An SMS from `sender` reaches the modem; long text arrives as concatenated parts.
-    public func send(from sender: String, text: String, ucs2: Bool = false) throws(SimulationError) {
-        try network.send(from: sender, text: text, ucs2: ucs2)
+    /// An SMS from `sender` reaches the modem numbered `to` (the first when nil); long text
+    /// arrives as concatenated parts.
+    public func send(from sender: String, text: String, ucs2: Bool = false, to modem: String? = nil) throws(SimulationError) {
+        try network.send(from: sender, text: text, ucs2: ucs2, to: modem)
     }
 
-    /// Hand-made parts of one concatenated SMS, delivered in `order` (1-based, repeats allowed).
-    public func sendParts(from sender: String, parts: [String], reference: Int, order: [Int]? = nil, ucs2: Bool = false) {
-        network.sendParts(from: sender, parts: parts, reference: reference, order: order ?? Array(1...parts.count), ucs2: ucs2)
+    /// Hand-made parts of one concatenated SMS, delivered in `order` (1-based, repeats allowed)
+    /// to the modem numbered `to` (the first when nil, which never throws).
+    public func sendParts(
+        from sender: String, parts: [String], reference: Int, order: [Int]? = nil, ucs2: Bool = false, to modem: String? = nil
+    ) throws(SimulationError) {
+        try network.sendParts(
+            from: sender, parts: parts, reference: reference, order: order ?? Array(1...parts.count), ucs2: ucs2, to: modem)
     }
 
     public func inbox(of number: String) -> [InboxMessage]? { network.inbox(of: number) }
@@ -160,29 +159,54 @@ public final class Simulation: Sendable {
         try network.raiseAlarm(tracker: number, kind: kind)
     }
 
+    /// The tracker sends its unprompted position report (or next alarm) now, to its authorised numbers.
+    public func sendReport(tracker number: String) throws(SimulationError) {
+        try network.sendReport(tracker: number)
+    }
+
     public func moveTracker(_ number: String, to position: TrackerPosition) throws(SimulationError) {
         try network.moveTracker(number, to: position)
     }
 
+    /// The network's counters, summed over every modem.
     public var statistics: NetworkStats { network.statistics }
 
-    // MARK: The modem
+    /// The counters, with the modem-specific ones (submitted, delivered, refused, pending, status
+    /// reports) of the modem with that number; nil for a number no modem has.
+    public func statistics(modem number: String) -> NetworkStats? { network.statistics(modem: number) }
 
-    /// What the modem holds in its storage now.
+    // MARK: The modems
+
+    /// What the first modem holds in its storage now.
     public func storedMessages() -> [StoredMessageInfo] { modem.storedMessages() }
 
+    /// What the modem with that number holds now; nil for a number no modem has.
+    public func storedMessages(modem number: String) -> [StoredMessageInfo]? { modem(number: number)?.storedMessages() }
+
+    /// Injects a fault into the first modem.
     public func inject(_ fault: ModemFault) { modem.inject(fault) }
 
-    /// Ends the `storageFull` fault; the messages the network held are delivered again at once.
+    /// Injects a fault into the modem with that number.
+    public func inject(_ fault: ModemFault, modem number: String) throws(SimulationError) {
+        try modem(number, operation: "inject fault").inject(fault)
+    }
+
+    /// Ends the first modem's `storageFull` fault; what the network held is delivered again at once.
     public func liftStorageFull() {
         modem.clearStorageFull()
         network.retryDeliveries()
     }
 
-    /// Empties the modem, clears faults, forgets subscribers and counters, then registers the
+    /// Ends that modem's `storageFull` fault.
+    public func liftStorageFull(modem number: String) throws(SimulationError) {
+        try modem(number, operation: "lift storage fault").clearStorageFull()
+        network.retryDeliveries()
+    }
+
+    /// Empties every modem, clears faults, forgets subscribers and counters, then registers the
     /// configured phones and trackers again: the state right after `start()`.
     public func reset() {
-        modem.reset()
+        for modem in modems { modem.reset() }
         network.reset()
         try? registerConfiguredSubscribers()
         network.retryDeliveries()

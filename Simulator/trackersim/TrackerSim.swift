@@ -1,105 +1,25 @@
-import TrackerProfiles
 import ArgumentParser
-import Dispatch
-import Foundation
-import Logging
-import Simulator
 
-/// `trackersim`: a virtual GSM modem on a pseudo-terminal, with a virtual network of trackers
-/// and phones behind it and a JSON-lines control socket.
+/// `trackersim`: the simulator (`serve`, the default) and a small client of its control socket.
 @main
 struct TrackerSim: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trackersim",
-        abstract: "A virtual GSM modem on a pty, with virtual trackers and phones behind it.",
+        abstract: "Virtual GSM modems on ptys, with virtual trackers and phones behind them.",
         discussion: """
-            Prints "link: PATH" and, with --control, "control: PATH" on stdout once ready.
-            Stops cleanly on SIGTERM or SIGINT, removing the link and the socket.
-            """)
+            Without a subcommand it serves, as `trackersim serve` does. The other subcommands
+            talk to a running simulator through its control socket (--control, or the
+            TRACKERSIM_CONTROL environment variable).
 
-    @Option(help: "Symlink to create to the pty slave (a stale one is replaced).")
-    var link: String
-
-    @Option(help: "The modem's own number, E.164.")
-    var number: String = "+15550001111"
-
-    @Option(help: "SIM PIN the client must enter (none if omitted).")
-    var pin: String?
-
-    @Option(help: "Unix-domain control socket path (JSON lines).")
-    var control: String?
-
-    @Option(name: .customLong("radio-delay-ms"), help: "Delay before the network acknowledges each submitted SMS.")
-    var radioDelayMilliseconds: Int = 100
-
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
-    var logLevel: String = "info"
-
-    @Option(
-        name: .customLong("tracker"),
-        help: "Register a tracker: NUMBER:MODEL[:PASSWORD], authorised to the modem's number (repeatable).")
-    var trackers: [String] = []
-
-    @Option(name: .customLong("phone"), help: "Register a phone number (repeatable).")
-    var phones: [String] = []
-
-    func validate() throws {
-        guard radioDelayMilliseconds >= 0 else { throw ValidationError("--radio-delay-ms must be 0 or more") }
-        guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level \(logLevel)") }
-        _ = try trackers.map(parseTracker)
-    }
-
-    func run() throws {
-        let level = Logger.Level(rawValue: logLevel) ?? .info
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
-        }
-        let configuration = SimulationConfiguration(
-            linkPath: link, controlPath: control, modemNumber: number, pin: pin,
-            radioDelay: .milliseconds(radioDelayMilliseconds), logLevel: level, phones: phones,
-            trackers: try trackers.map(parseTracker))
-        let simulation = Simulation(configuration: configuration)
-
-        // Signals are taken through Dispatch so the handler may do real work (close, unlink).
-        signal(SIGTERM, SIG_IGN)
-        signal(SIGINT, SIG_IGN)
-        signal(SIGPIPE, SIG_IGN)
-        var sources: [DispatchSourceSignal] = []
-        for signalNumber in [SIGTERM, SIGINT] {
-            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .main)
-            source.setEventHandler {
-                simulation.stop()
-                Foundation.exit(0)
-            }
-            source.resume()
-            sources.append(source)
-        }
-
-        do {
-            try simulation.start()
-        } catch {
-            FileHandle.standardError.write(Data("trackersim: \(error)\n".utf8))
-            throw ExitCode(69)
-        }
-        // Written straight to fd 1 so a parent reading a pipe sees each line at once.
-        var announcement = "link: \(simulation.linkPath)\n"
-        if let controlPath = simulation.controlPath { announcement += "control: \(controlPath)\n" }
-        FileHandle.standardOutput.write(Data(announcement.utf8))
-        withExtendedLifetime(sources) { dispatchMain() }
-    }
-
-    /// `NUMBER:MODEL[:PASSWORD]` → a tracker at a corpus position, authorised to the modem.
-    private func parseTracker(_ text: String) throws -> VirtualTrackerConfiguration {
-        let fields = text.split(separator: ":", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
-        guard fields.count >= 2, let model = TrackerModel(rawValue: fields[1].lowercased()) else {
-            throw ValidationError(
-                "--tracker \(text): expected NUMBER:MODEL[:PASSWORD] with MODEL one of "
-                    + TrackerModel.allCases.map(\.rawValue).joined(separator: ", "))
-        }
-        return VirtualTrackerConfiguration(
-            number: fields[0], model: model, password: fields.count > 2 ? fields[2] : nil, authorised: [number],
-            position: TrackerPosition(latitude: 14.632742, longitude: 121.001790))
-    }
+            Examples:
+              trackersim --link /tmp/sim/modem --control /tmp/sim/control.sock \\
+                  --phone +15550002001 --tracker +15550003001:tk103:123456
+              trackersim send --control /tmp/sim/control.sock \\
+                  --from +15550003001 --text 'help me!'
+              trackersim inbox --control /tmp/sim/control.sock +15550002001
+              trackersim fault --control /tmp/sim/control.sock drop --ms 2000
+              trackersim stats --control /tmp/sim/control.sock
+            """,
+        subcommands: [Serve.self, Send.self, Inbox.self, Fault.self, Storage.self, Stats.self, Modems.self],
+        defaultSubcommand: Serve.self)
 }

@@ -118,7 +118,8 @@ extension PhoneAddress {
         return out
     }
 
-    /// Decodes a TP-OA/TP-DA/TP-RA field (length counts useful semi-octets).
+    /// Decodes a TP-OA/TP-DA/TP-RA field (length counts useful semi-octets, or, leniently,
+    /// the filler of an odd last octet too: TS 23.040 §9.1.2.5 says it counts digits only).
     static func decodeTPAddress(_ reader: inout ByteReader, field: String) throws(PDUError) -> PhoneAddress {
         let start = reader.position
         let semiOctets = Int(try reader.byte(field))
@@ -152,8 +153,14 @@ extension PhoneAddress {
         for index in 0..<semiOctets {
             let octet = octets[index / 2]
             let digit = index % 2 == 0 ? octet & 0x0F : octet >> 4
-            guard digit < 0x0F else {
-                throw PDUError(field: field, offset: offset + 2 + index / 2, reason: "filler semi-octet inside the number")
+            if digit == 0x0F {
+                // Some encoders count the filler of an odd last octet in the length (python-gsmmodem
+                // and others read such an address as the digits before it): accepted as the last
+                // semi-octet only, so a filler between digits still cannot shorten a number.
+                guard index == semiOctets - 1 else {
+                    throw PDUError(field: field, offset: offset + 2 + index / 2, reason: "filler semi-octet inside the number")
+                }
+                break
             }
             value.append(semiOctetCharacters[Int(digit)])
         }

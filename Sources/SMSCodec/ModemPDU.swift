@@ -23,6 +23,15 @@ public enum TPDU: Hashable, Sendable {
         }
     }
 
+    /// TP-UDL promised more user data than the PDU held (the body is what was there).
+    public var isUserDataShort: Bool {
+        switch self {
+        case .deliver(let deliver): deliver.isUserDataShort
+        case .submit(let submit): submit.isUserDataShort
+        case .statusReport(let report): report.isUserDataShort
+        }
+    }
+
     /// TPDU bytes.
     public func encode() throws(PDUError) -> [UInt8] {
         switch self {

@@ -14,6 +14,8 @@ public struct ReassembledMessage<Token: Sendable>: Sendable {
     /// Tokens of every part in arrival order, duplicates included, so the caller can delete
     /// them all from modem storage.
     public var tokens: [Token]
+    /// Some part's TP-UDL promised more data than it held: the body is what arrived.
+    public var isUserDataShort: Bool = false
 
     /// The text, or nil for binary data.
     public var text: String? { body.text }
@@ -141,19 +143,30 @@ public struct Reassembler<Token: Sendable, Instant: InstantProtocol>: Sendable w
     private static func assemble(_ parts: [SMSDeliver], tokens: [Token], reference: Int?) -> ReassembledMessage<Token> {
         let first = parts[0]
         let body: MessageBody
-        if parts.allSatisfy({ $0.body.text != nil }) {
+        if parts.allSatisfy({ $0.dataCoding.alphabet == .eightBit }) {
+            // 8-bit parts are judged as a whole: a UTF-8 character may be split across two parts.
+            let bytes = parts.flatMap(\.body.octets)
+            let mayBeText = EightBitText.mayCarryText(coding: first.dataCoding, protocolIdentifier: first.protocolIdentifier, header: first.userDataHeader)
+            body = mayBeText ? EightBitText.text(bytes).map(MessageBody.text) ?? .binary(bytes) : .binary(bytes)
+        } else if parts.allSatisfy({ $0.body.text != nil }) {
             body = .text(parts.map { $0.body.text! }.joined())
         } else {
-            body = .binary(parts.flatMap { part -> [UInt8] in
-                switch part.body {
-                case .binary(let bytes): bytes
-                case .text(let text): Array(text.utf8)
-                }
-            })
+            body = .binary(parts.flatMap(\.body.octets))
         }
         return ReassembledMessage(
             originator: first.originator, timestamp: first.serviceCentreTimestamp, body: body,
             alphabet: first.dataCoding.alphabet, messageClass: first.dataCoding.messageClass,
-            partCount: parts.count, concatenationReference: reference, tokens: tokens)
+            partCount: parts.count, concatenationReference: reference, tokens: tokens,
+            isUserDataShort: parts.contains(where: \.isUserDataShort))
+    }
+}
+
+extension MessageBody {
+    /// The bytes as carried in 8-bit data: binary as is, text as UTF-8.
+    var octets: [UInt8] {
+        switch self {
+        case .binary(let bytes): bytes
+        case .text(let text): Array(text.utf8)
+        }
     }
 }

@@ -16,12 +16,15 @@ public struct SMSDeliver: Hashable, Sendable {
     public var replyPath: Bool
     /// TP-LP (loop prevention); kept so re-encoding is faithful.
     public var loopPrevention: Bool
+    /// TP-UDL promised more user data than the PDU holds; `body` is what was there.
+    /// Never encoded: re-encoding writes the length of the body it has.
+    public var isUserDataShort: Bool
 
     public init(
         originator: PhoneAddress, protocolIdentifier: UInt8 = 0, dataCoding: DataCodingScheme,
         serviceCentreTimestamp: ServiceCentreTimestamp, userDataHeader: UserDataHeader? = nil,
         body: MessageBody, moreMessagesToSend: Bool = false, statusReportIndication: Bool = false,
-        replyPath: Bool = false, loopPrevention: Bool = false
+        replyPath: Bool = false, loopPrevention: Bool = false, isUserDataShort: Bool = false
     ) {
         self.originator = originator
         self.protocolIdentifier = protocolIdentifier
@@ -33,6 +36,7 @@ public struct SMSDeliver: Hashable, Sendable {
         self.statusReportIndication = statusReportIndication
         self.replyPath = replyPath
         self.loopPrevention = loopPrevention
+        self.isUserDataShort = isUserDataShort
     }
 
     /// The concatenation IE of the header, if any.
@@ -72,11 +76,12 @@ public struct SMSDeliver: Hashable, Sendable {
         let dcsOffset = reader.position
         let coding = try DataCodingScheme(rawValue: try reader.byte("TP-DCS"), offset: dcsOffset)
         let timestamp = try ServiceCentreTimestamp.decode(&reader, field: "TP-SCTS")
-        let (header, body) = try UserData.decode(&reader, coding: coding, hasHeader: firstOctet & 0x40 != 0)
+        let userData = try UserData.decode(&reader, coding: coding, hasHeader: firstOctet & 0x40 != 0, protocolIdentifier: pid)
         return SMSDeliver(
             originator: originator, protocolIdentifier: pid, dataCoding: coding,
-            serviceCentreTimestamp: timestamp, userDataHeader: header, body: body,
+            serviceCentreTimestamp: timestamp, userDataHeader: userData.header, body: userData.body,
             moreMessagesToSend: firstOctet & 0x04 == 0, statusReportIndication: firstOctet & 0x20 != 0,
-            replyPath: firstOctet & 0x80 != 0, loopPrevention: firstOctet & 0x08 != 0)
+            replyPath: firstOctet & 0x80 != 0, loopPrevention: firstOctet & 0x08 != 0,
+            isUserDataShort: userData.isShort)
     }
 }

@@ -45,12 +45,14 @@ public struct SMSStatusReport: Hashable, Sendable {
     public var dataCoding: DataCodingScheme?
     public var userDataHeader: UserDataHeader?
     public var body: MessageBody?
+    /// TP-UDL promised more user data than the PDU holds; `body` is what was there (never encoded).
+    public var isUserDataShort: Bool
 
     public init(
         messageReference: UInt8, recipient: PhoneAddress, serviceCentreTimestamp: ServiceCentreTimestamp,
         dischargeTime: ServiceCentreTimestamp, status: UInt8, reportsCommand: Bool = false,
         moreMessagesToSend: Bool = false, protocolIdentifier: UInt8? = nil, dataCoding: DataCodingScheme? = nil,
-        userDataHeader: UserDataHeader? = nil, body: MessageBody? = nil
+        userDataHeader: UserDataHeader? = nil, body: MessageBody? = nil, isUserDataShort: Bool = false
     ) {
         self.messageReference = messageReference
         self.recipient = recipient
@@ -63,6 +65,7 @@ public struct SMSStatusReport: Hashable, Sendable {
         self.dataCoding = dataCoding
         self.userDataHeader = userDataHeader
         self.body = body
+        self.isUserDataShort = isUserDataShort
     }
 
     public var category: StatusCategory { StatusCategory(status: status) }
@@ -126,9 +129,10 @@ public struct SMSStatusReport: Hashable, Sendable {
             report.dataCoding = coding
         }
         if indicator & 0x04 != 0 {
-            let (header, body) = try UserData.decode(&reader, coding: coding, hasHeader: firstOctet & 0x40 != 0)
-            report.userDataHeader = header
-            report.body = body
+            let userData = try UserData.decode(&reader, coding: coding, hasHeader: firstOctet & 0x40 != 0, protocolIdentifier: report.protocolIdentifier)
+            report.userDataHeader = userData.header
+            report.body = userData.body
+            report.isUserDataShort = userData.isShort
         }
         return report
     }

@@ -48,12 +48,14 @@ public struct SMSSubmit: Hashable, Sendable {
     public var replyPath: Bool
     public var userDataHeader: UserDataHeader?
     public var body: MessageBody
+    /// TP-UDL promised more user data than the PDU holds; `body` is what was there (never encoded).
+    public var isUserDataShort: Bool
 
     public init(
         destination: PhoneAddress, messageReference: UInt8 = 0, protocolIdentifier: UInt8 = 0,
         dataCoding: DataCodingScheme, validityPeriod: ValidityPeriod? = nil,
         statusReportRequest: Bool = false, rejectDuplicates: Bool = false, replyPath: Bool = false,
-        userDataHeader: UserDataHeader? = nil, body: MessageBody
+        userDataHeader: UserDataHeader? = nil, body: MessageBody, isUserDataShort: Bool = false
     ) {
         self.destination = destination
         self.messageReference = messageReference
@@ -65,6 +67,7 @@ public struct SMSSubmit: Hashable, Sendable {
         self.replyPath = replyPath
         self.userDataHeader = userDataHeader
         self.body = body
+        self.isUserDataShort = isUserDataShort
     }
 
     /// The concatenation IE of the header, if any.
@@ -119,11 +122,12 @@ public struct SMSSubmit: Hashable, Sendable {
         case 0x18: .absolute(try ServiceCentreTimestamp.decode(&reader, field: "TP-VP"))
         default: nil
         }
-        let (header, body) = try UserData.decode(&reader, coding: coding, hasHeader: firstOctet & 0x40 != 0)
+        let userData = try UserData.decode(&reader, coding: coding, hasHeader: firstOctet & 0x40 != 0, protocolIdentifier: pid)
         return SMSSubmit(
             destination: destination, messageReference: reference, protocolIdentifier: pid,
             dataCoding: coding, validityPeriod: validity,
             statusReportRequest: firstOctet & 0x20 != 0, rejectDuplicates: firstOctet & 0x04 != 0,
-            replyPath: firstOctet & 0x80 != 0, userDataHeader: header, body: body)
+            replyPath: firstOctet & 0x80 != 0, userDataHeader: userData.header, body: userData.body,
+            isUserDataShort: userData.isShort)
     }
 }

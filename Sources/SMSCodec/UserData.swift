@@ -58,8 +58,9 @@ enum UserData {
             return try octetUserData(headerBytes + UCS2.encode(text), offset: offset)
         case (.eightBit, .binary(let bytes)):
             return try octetUserData(headerBytes + bytes, offset: offset)
-        case (.eightBit, .text):
-            throw PDUError(field: "TP-DCS", offset: offset, reason: "text body with 8-bit data coding")
+        case (.eightBit, .text(let text)):
+            // The inverse of reading printable 8-bit data as text (EightBitText): its UTF-8 bytes.
+            return try octetUserData(headerBytes + Array(text.utf8), offset: offset)
         case (_, .binary):
             throw PDUError(field: "TP-DCS", offset: offset, reason: "binary body needs 8-bit data coding")
         }
@@ -72,8 +73,20 @@ enum UserData {
         return [UInt8(bytes.count)] + bytes
     }
 
+    /// What `decode` read: the header, the body, and whether the data was shorter than UDL said.
+    struct Decoded {
+        var header: UserDataHeader?
+        var body: MessageBody
+        var isShort: Bool
+    }
+
     /// Decodes UDL and UD at the reader's position; trailing bytes after the UD are ignored.
-    static func decode(_ reader: inout ByteReader, coding: DataCodingScheme, hasHeader: Bool) throws(PDUError) -> (UserDataHeader?, MessageBody) {
+    ///
+    /// Liberal where the message can still be read (a message refused is a message lost):
+    /// a UDL larger than the data present decodes what is there and sets `isShort`; 8-bit data
+    /// that is printable text becomes a text body (see `EightBitText`). A UDL beyond what
+    /// §9.2.3.16 allows, or a header cut off, cannot be read and still throws.
+    static func decode(_ reader: inout ByteReader, coding: DataCodingScheme, hasHeader: Bool, protocolIdentifier: UInt8?) throws(PDUError) -> Decoded {
         let udlOffset = reader.position
         let length = Int(try reader.byte("TP-UDL"))
         let udOffset = reader.position
@@ -82,11 +95,10 @@ enum UserData {
             guard length <= maximumSeptets else {
                 throw PDUError(field: "TP-UDL", offset: udlOffset, reason: "\(length) septets exceed 160")
             }
-            let octetCount = (length * 7 + 7) / 8
-            guard octetCount <= reader.remaining else {
-                throw PDUError(field: "TP-UDL", offset: udlOffset, reason: "length \(length) septets larger than the \(reader.remaining) octets of data")
-            }
-            let octets = try reader.bytes(octetCount, "TP-UD")
+            let declaredOctets = (length * 7 + 7) / 8
+            let octets = try reader.bytes(min(declaredOctets, reader.remaining), "TP-UD")
+            let isShort = octets.count < declaredOctets
+            let septetCount = isShort ? octets.count * 8 / 7 : length
             var header: UserDataHeader?
             var skip = 0
             if hasHeader {
@@ -98,16 +110,18 @@ enum UserData {
                 }
                 header = parsed
             }
-            let septets = GSM7.unpack(octets, count: length)
-            return (header, .text(GSM7.decode(septets.dropFirst(skip))))
+            var septets = GSM7.unpack(octets, count: septetCount)
+            // Cut short where the last septet lies wholly in the final octet's top 7 bits, a zero
+            // septet is more likely the zero fill of an 8n−1 septet text than an '@' (TS 23.038
+            // §6.1.2.3.1 names the ambiguity; python-gsmmodem reads it the same way).
+            if isShort, octets.count * 8 % 7 == 0, septets.count > skip, septets.last == 0 { septets.removeLast() }
+            return Decoded(header: header, body: .text(GSM7.decode(septets.dropFirst(skip))), isShort: isShort)
         case .ucs2, .eightBit:
             guard length <= maximumOctets else {
                 throw PDUError(field: "TP-UDL", offset: udlOffset, reason: "\(length) octets exceed 140")
             }
-            guard length <= reader.remaining else {
-                throw PDUError(field: "TP-UDL", offset: udlOffset, reason: "length \(length) larger than the \(reader.remaining) octets of data")
-            }
-            var octets = try reader.bytes(length, "TP-UD")
+            var octets = try reader.bytes(min(length, reader.remaining), "TP-UD")
+            let isShort = octets.count < length
             var header: UserDataHeader?
             var bodyOffset = udOffset
             if hasHeader {
@@ -117,9 +131,21 @@ enum UserData {
                 bodyOffset += headerOctets
             }
             if coding.alphabet == .ucs2 {
-                return (header, .text(try UCS2.decode(octets, field: "TP-UD", offset: bodyOffset)))
+                if isShort { octets = wholeUTF16Units(octets) }
+                return Decoded(header: header, body: .text(try UCS2.decode(octets, field: "TP-UD", offset: bodyOffset)), isShort: isShort)
             }
-            return (header, .binary(octets))
+            if EightBitText.mayCarryText(coding: coding, protocolIdentifier: protocolIdentifier, header: header),
+               let text = EightBitText.text(octets) {
+                return Decoded(header: header, body: .text(text), isShort: isShort)
+            }
+            return Decoded(header: header, body: .binary(octets), isShort: isShort)
         }
+    }
+
+    /// UCS-2 octets cut short: the whole 16-bit units, without a high surrogate whose pair was cut off.
+    private static func wholeUTF16Units(_ octets: [UInt8]) -> [UInt8] {
+        var whole = Array(octets.prefix(octets.count & ~1))
+        if whole.count >= 2, (0xD8...0xDB).contains(whole[whole.count - 2]) { whole.removeLast(2) }
+        return whole
     }
 }

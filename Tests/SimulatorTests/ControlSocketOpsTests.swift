@@ -73,7 +73,7 @@ import Testing
         let stats = try #require(control.request(["op": "stats"]))
         #expect(stats["ok"] == true)
         #expect(stats["pending_deliveries"]?.intValue.map { $0 >= 0 } == true)
-        #expect(control.request(["op": "sent"]) == ["ok": true, "parts": 0, "messages": 0])
+        #expect(control.request(["op": "sent"]) == ["ok": true, "modem": .string(Self.modemNumber), "parts": 0, "messages": 0])
     }
 
     @Test(arguments: [

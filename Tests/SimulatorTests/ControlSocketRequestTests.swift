@@ -12,38 +12,53 @@ import Testing
         (#"{"op":"phone.add","number":"+15550002222"}"#, ControlRequest.addPhone(number: "+15550002222")),
         (
             #"{"op":"send","from":"+639170000001","text":"hello"}"#,
-            .send(from: "+639170000001", text: "hello", ucs2: false)
+            .send(from: "+639170000001", text: "hello", ucs2: false, to: nil)
         ),
         (
             #"{"op":"send","from":"+639170000001","text":"hello","ucs2":true}"#,
-            .send(from: "+639170000001", text: "hello", ucs2: true)
+            .send(from: "+639170000001", text: "hello", ucs2: true, to: nil)
         ),
         (
             #"{"op":"send","from":"+639170000001","parts":["a","b"],"ref":7,"order":[2,1,2]}"#,
-            .sendParts(from: "+639170000001", parts: ["a", "b"], reference: 7, order: [2, 1, 2], ucs2: false)
+            .sendParts(from: "+639170000001", parts: ["a", "b"], reference: 7, order: [2, 1, 2], ucs2: false, to: nil)
         ),
         (
             #"{"op":"send","from":"+639170000001","parts":["a","b"]}"#,
-            .sendParts(from: "+639170000001", parts: ["a", "b"], reference: 0, order: [1, 2], ucs2: false)
+            .sendParts(from: "+639170000001", parts: ["a", "b"], reference: 0, order: [1, 2], ucs2: false, to: nil)
         ),
         (#"{"op":"inbox","number":"+15550002222"}"#, .inbox(number: "+15550002222")),
-        (#"{"op":"storage"}"#, .storage),
-        (#"{"op":"fault","kind":"drop","ms":250}"#, .fault(.drop(reopenAfter: .milliseconds(250)))),
-        (#"{"op":"fault","kind":"cms-error","count":2,"code":321}"#, .fault(.cmsError(count: 2, code: 321))),
-        (#"{"op":"fault","kind":"hang","ms":1000}"#, .fault(.hang(.milliseconds(1000)))),
-        (#"{"op":"fault","kind":"garble","count":3}"#, .fault(.garble(count: 3))),
-        (#"{"op":"fault","kind":"urc-noise","count":4}"#, .fault(.urcNoise(count: 4))),
-        (#"{"op":"fault","kind":"storage-full"}"#, .fault(.storageFull)),
-        (#"{"op":"fault","kind":"pin-locked"}"#, .fault(.pinLocked)),
-        (#"{"op":"fault","kind":"storage-ok"}"#, .liftStorageFull),
+        (#"{"op":"storage"}"#, .storage(modem: nil)),
+        (#"{"op":"storage","modem":"+15550001112"}"#, .storage(modem: "+15550001112")),
+        (#"{"op":"fault","kind":"drop","ms":250}"#, .fault(.drop(reopenAfter: .milliseconds(250)), modem: nil)),
+        (#"{"op":"fault","kind":"cms-error","count":2,"code":321}"#, .fault(.cmsError(count: 2, code: 321), modem: nil)),
+        (#"{"op":"fault","kind":"hang","ms":1000}"#, .fault(.hang(.milliseconds(1000)), modem: nil)),
+        (#"{"op":"fault","kind":"garble","count":3}"#, .fault(.garble(count: 3), modem: nil)),
+        (#"{"op":"fault","kind":"urc-noise","count":4}"#, .fault(.urcNoise(count: 4), modem: nil)),
+        (#"{"op":"fault","kind":"storage-full"}"#, .fault(.storageFull, modem: nil)),
+        (#"{"op":"fault","kind":"storage-full","modem":"+15550001112"}"#, .fault(.storageFull, modem: "+15550001112")),
+        (#"{"op":"fault","kind":"pin-locked"}"#, .fault(.pinLocked, modem: nil)),
+        (#"{"op":"fault","kind":"storage-ok"}"#, .liftStorageFull(modem: nil)),
+        (#"{"op":"fault","kind":"storage-ok","modem":"15550001112"}"#, .liftStorageFull(modem: "15550001112")),
         (#"{"op":"alarm","number":"+639170000001","kind":"help me!"}"#, .alarm(number: "+639170000001", kind: "help me!")),
         (
             #"{"op":"move","number":"+639170000001","position":[14.5,121]}"#,
             .move(number: "+639170000001", position: position)
         ),
         (#"{"op":"reset"}"#, .reset),
-        (#"{"op":"sent"}"#, .sent),
-        (#"{"op":"stats"}"#, .stats),
+        (#"{"op":"sent"}"#, .sent(modem: nil)),
+        (#"{"op":"sent","modem":"+15550001112"}"#, .sent(modem: "+15550001112")),
+        (#"{"op":"stats"}"#, .stats(modem: nil)),
+        (#"{"op":"stats","modem":"+15550001112"}"#, .stats(modem: "+15550001112")),
+        (#"{"op":"modems"}"#, .modems),
+        (#"{"op":"report","number":"+639170000001"}"#, .report(number: "+639170000001")),
+        (
+            #"{"op":"send","from":"+639170000001","text":"hi","to":"+15550001112"}"#,
+            .send(from: "+639170000001", text: "hi", ucs2: false, to: "+15550001112")
+        ),
+        (
+            #"{"op":"send","from":"+639170000001","parts":["a"],"to":"+15550001112"}"#,
+            .sendParts(from: "+639170000001", parts: ["a"], reference: 0, order: [1], ucs2: false, to: "+15550001112")
+        ),
     ])
     func parsesEveryOp(_ line: String, _ expected: ControlRequest) throws {
         #expect(try ControlRequest(jsonLine: line) == expected)
@@ -59,14 +74,14 @@ import Testing
         let full = try ControlRequest(
             jsonLine: #"""
                 {"op":"tracker.add","number":"+639170000001","model":"gt06","password":"000000",
-                 "authorised":["+15550001111"],"position":[14.5,121],"report_every_ms":60000,
+                 "authorised":["+15550001111","+15550001112"],"position":[14.5,121],"report_every_ms":60000,
                  "alarms":["help me!"],"chinese":true}
                 """#.replacingOccurrences(of: "\n", with: ""))
         #expect(
             full
                 == .addTracker(
                     VirtualTrackerConfiguration(
-                        number: "+639170000001", model: .gt06, password: "000000", authorised: ["+15550001111"],
+                        number: "+639170000001", model: .gt06, password: "000000", authorised: ["+15550001111", "+15550001112"],
                         position: Self.position, reportEvery: .seconds(60), alarms: ["help me!"], chinese: true)))
     }
 
@@ -95,6 +110,12 @@ import Testing
         (
             #"{"op":"tracker.add","number":"+639170000001","model":"tk103","position":[1,2],"report_every_ms":0}"#,
             #"field "report_every_ms" must be positive"#
+        ),
+        (#"{"op":"send","from":"+15550002222","text":"x","to":"modem two"}"#, #"field "to" is not a phone number"#),
+        (#"{"op":"stats","modem":1}"#, #"field "modem" must be a string"#),
+        (
+            #"{"op":"tracker.add","number":"+639170000001","model":"tk103","position":[1,2],"authorised":"+15550001111"}"#,
+            #"field "authorised" must be an array of strings"#
         ),
         (#"{"op":"fault"}"#, #"missing field "kind""#),
         (#"{"op":"fault","kind":"drop"}"#, #"missing field "ms""#),

@@ -2,7 +2,10 @@
 // see run.sh. Every input goes through the raw-TPDU decoders, the modem hex decoder, the
 // segmenter and the reassembler. Besides "never crash", it checks three properties and traps
 // when one fails, so libFuzzer reports it:
-//   1. whatever decodes re-encodes, and encode → decode → encode is a fixed point;
+//   1. whatever decodes re-encodes, and encode → decode → encode is a fixed point; the lenient
+//      readings (issue #9.11: a trailing F counted in an address length, a TP-UDL longer than the
+//      data, printable 8-bit data read as text) keep it: the re-encoding is the well-formed PDU
+//      of what was read, so it is never short and reads back to the same body;
 //   2. any text splits into parts that encode, decode and reassemble back to the text;
 //   3. the reassembler reports every token exactly once as completed, evicted or expired,
 //      and never holds more than its capacity.
@@ -40,6 +43,16 @@ private func checkReencodes(_ tpdu: TPDU) {
     let reencoded: [UInt8]
     do { reencoded = try again.encode() } catch { fatalError("re-decoded TPDU does not encode: \(error)") }
     check(reencoded == encoded, "encode/decode/encode is not a fixed point")
+    check(!again.isUserDataShort, "own encoding reads as short user data")
+    check(body(of: again) == body(of: tpdu), "own encoding reads back a different body")
+}
+
+private func body(of tpdu: TPDU) -> MessageBody? {
+    switch tpdu {
+    case .deliver(let deliver): deliver.body
+    case .submit(let submit): submit.body
+    case .statusReport(let report): report.body
+    }
 }
 
 private func decodeRaw(_ bytes: [UInt8]) {

@@ -6,8 +6,9 @@
 #  2. PyPI's python-gsmmodem-new: connect, send an SMS, receive an injected one via its callback.
 #  3. trackersim stops with status 0 on SIGTERM and removes its link and socket.
 #
-# Fails (non-zero) if any step fails. Installs gammu / python-gsmmodem-new when run as root and
-# they are missing. Set TRACKERSIM=/path/to/trackersim to skip the build.
+# Fails (non-zero) if any step fails. Installs gammu when run as root and it is missing, and
+# python-gsmmodem-new into the project's .build-venv/. Set TRACKERSIM=/path/to/trackersim to
+# skip the build.
 set -euo pipefail
 export PYTHONDONTWRITEBYTECODE=1
 
@@ -34,9 +35,12 @@ if ! command -v gammu >/dev/null; then
     [ "$(id -u)" = 0 ] || fail "gammu is missing (apt-get install gammu)"
     apt-get install -y gammu >/dev/null
 fi
-if ! python3 -c 'import gsmmodem' 2>/dev/null; then
-    [ "$(id -u)" = 0 ] || fail "python-gsmmodem-new is missing (pip install python-gsmmodem-new)"
-    pip install python-gsmmodem-new >/dev/null 2>&1 || pip install --break-system-packages python-gsmmodem-new >/dev/null
+# python-gsmmodem-new lives in the project's own virtual environment (scripts/install-deps.sh
+# makes it), never in whatever Python is active.
+python=${TRACKERD_VENV:-$root/.build-venv}/bin/python3
+if ! "$python" -c 'import gsmmodem' 2>/dev/null; then
+    bash "$root/scripts/install-deps.sh" --interop
+    "$python" -c 'import gsmmodem' 2>/dev/null || fail "python-gsmmodem-new is missing from ${python%/bin/python3}"
 fi
 
 if [ -z "${TRACKERSIM:-}" ]; then
@@ -46,7 +50,8 @@ if [ -z "${TRACKERSIM:-}" ]; then
 fi
 [ -x "$TRACKERSIM" ] || fail "no trackersim at $TRACKERSIM"
 
-ctl() { python3 "$here/control.py" "$control" "$1"; }
+# The simulator's own client (control.py stays for gsmmodem_check.py, which talks to the socket itself).
+ctl() { "$TRACKERSIM" "$@" --control "$control"; }
 
 # --- start the simulator -----------------------------------------------------------------
 "$TRACKERSIM" --link "$link" --control "$control" --number "$modem_number" --radio-delay-ms 20 \
@@ -77,7 +82,7 @@ grep -qi 'manufacturer' "$work/identify.out" || { cat "$work/identify.out" >&2; 
 echo "ok: gammu identify"
 
 incoming="Door alarm! lat:14.496282 long:120.993023 gammu-interop"
-ctl "{\"op\":\"send\",\"from\":\"$tracker\",\"text\":\"$incoming\"}" >/dev/null || fail "control send"
+ctl send --from "$tracker" --text "$incoming" >/dev/null || fail "trackersim send"
 found=
 for _ in $(seq 1 50); do
     if gammu_ getallsms >"$work/getallsms.out" 2>&1 && grep -q 'gammu-interop' "$work/getallsms.out"; then
@@ -92,14 +97,14 @@ echo "ok: gammu getallsms shows the injected SMS"
 
 outgoing="hello from gammu interop"
 gammu_ sendsms TEXT "$phone" -text "$outgoing" >"$work/sendsms.out" 2>&1 || { cat "$work/sendsms.out" >&2; fail "gammu sendsms"; }
-ctl "{\"op\":\"inbox\",\"number\":\"$phone\"}" >"$work/inbox.out" || fail "control inbox"
+ctl inbox "$phone" >"$work/inbox.out" || fail "trackersim inbox"
 grep -q "$outgoing" "$work/inbox.out" || { cat "$work/inbox.out" >&2; fail "phone inbox lacks gammu's SMS"; }
 echo "ok: gammu sendsms reached the phone"
 
-ctl '{"op":"reset"}' >/dev/null || fail "control reset"
+"$python" "$here/control.py" "$control" '{"op":"reset"}' >/dev/null || fail "control reset"
 
 # --- python-gsmmodem-new -----------------------------------------------------------------
-(cd "$here" && python3 gsmmodem_check.py "$link" "$control" "$phone" "$tracker") || fail "python-gsmmodem-new"
+(cd "$here" && "$python" gsmmodem_check.py "$link" "$control" "$phone" "$tracker") || fail "python-gsmmodem-new"
 
 # --- clean shutdown ----------------------------------------------------------------------
 kill -TERM "$sim_pid"

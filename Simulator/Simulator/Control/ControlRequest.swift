@@ -3,24 +3,29 @@ import Foundation
 
 /// One request on the simulator's control socket, parsed from a JSON line.
 ///
-/// The wire form is `{"op": "...", ...}`; see `ControlSocket` for the protocol.
+/// The wire form is `{"op": "...", ...}` (README "Simulator"). A `modem` (or, for `send`, `to`)
+/// field names a modem by its own number; without it a request means the first modem.
 public enum ControlRequest: Sendable, Equatable {
     case addPhone(number: String)
     case addTracker(VirtualTrackerConfiguration)
-    /// The network delivers `text` from `from` to the modem, split into parts when long.
-    case send(from: String, text: String, ucs2: Bool)
+    /// The network delivers `text` from `from` to the modem `to`, split into parts when long.
+    case send(from: String, text: String, ucs2: Bool, to: String?)
     /// Raw concatenated parts delivered in `order` (1-based part numbers, repeats allowed).
-    case sendParts(from: String, parts: [String], reference: Int, order: [Int], ucs2: Bool)
+    case sendParts(from: String, parts: [String], reference: Int, order: [Int], ucs2: Bool, to: String?)
     case inbox(number: String)
-    case storage
-    case fault(ModemFault)
+    case storage(modem: String?)
+    case fault(ModemFault, modem: String?)
     /// `{"op":"fault","kind":"storage-ok"}`: the storage-full fault ends.
-    case liftStorageFull
+    case liftStorageFull(modem: String?)
     case alarm(number: String, kind: String)
     case move(number: String, position: TrackerPosition)
+    /// A tracker sends its unprompted report now, to every authorised number.
+    case report(number: String)
     case reset
-    case sent
-    case stats
+    case sent(modem: String?)
+    case stats(modem: String?)
+    /// Every modem: number, link, profile, selected storages, what it holds, lines answered.
+    case modems
 }
 
 /// Why a control line could not be turned into a request; the text goes back to the client.
@@ -61,6 +66,7 @@ extension ControlRequest {
         case "send":
             let from = try request.number("from")
             let ucs2 = try request.optionalBool("ucs2") ?? false
+            let to = try request.optionalNumber("to")
             if let parts = try request.optionalStrings("parts") {
                 guard !parts.isEmpty, parts.count <= 255 else { throw ControlRequestError("field \"parts\" must hold 1 to 255 texts") }
                 let reference = try request.optionalInt("ref") ?? 0
@@ -69,23 +75,27 @@ extension ControlRequest {
                 guard order.allSatisfy({ (1...parts.count).contains($0) }) else {
                     throw ControlRequestError("field \"order\" holds part numbers 1…\(parts.count)")
                 }
-                self = .sendParts(from: from, parts: parts, reference: reference, order: order, ucs2: ucs2)
+                self = .sendParts(from: from, parts: parts, reference: reference, order: order, ucs2: ucs2, to: to)
             } else {
-                self = .send(from: from, text: try request.string("text"), ucs2: ucs2)
+                self = .send(from: from, text: try request.string("text"), ucs2: ucs2, to: to)
             }
         case "inbox":
             self = .inbox(number: try request.number("number"))
         case "storage":
-            self = .storage
+            self = .storage(modem: try request.optionalNumber("modem"))
         case "fault":
-            self = try request.string("kind") == "storage-ok" ? .liftStorageFull : .fault(try request.fault())
+            let modem = try request.optionalNumber("modem")
+            self = try request.string("kind") == "storage-ok" ? .liftStorageFull(modem: modem) : .fault(try request.fault(), modem: modem)
         case "alarm":
             self = .alarm(number: try request.number("number"), kind: try request.string("kind"))
         case "move":
             self = .move(number: try request.number("number"), position: try request.position("position"))
+        case "report":
+            self = .report(number: try request.number("number"))
         case "reset": self = .reset
-        case "sent": self = .sent
-        case "stats": self = .stats
+        case "sent": self = .sent(modem: try request.optionalNumber("modem"))
+        case "stats": self = .stats(modem: try request.optionalNumber("modem"))
+        case "modems": self = .modems
         default:
             throw ControlRequestError("unknown op \"\(op)\"")
         }
@@ -117,6 +127,10 @@ private struct ControlFields {
         let text = try string(key)
         guard PhoneNumbers.isPlausible(text) else { throw ControlRequestError("field \"\(key)\" is not a phone number") }
         return text
+    }
+
+    func optionalNumber(_ key: String) throws(ControlRequestError) -> String? {
+        value(key) == nil ? nil : try number(key)
     }
 
     func optionalBool(_ key: String) throws(ControlRequestError) -> Bool? {

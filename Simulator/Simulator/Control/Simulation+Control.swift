@@ -38,11 +38,11 @@ extension Simulation {
             case .addTracker(let tracker):
                 try addTracker(tracker)
                 return ControlReply.success(["number": .string(tracker.number), "model": .string(tracker.model.rawValue)])
-            case .send(let from, let text, let ucs2):
-                try send(from: from, text: text, ucs2: ucs2)
+            case .send(let from, let text, let ucs2, let to):
+                try send(from: from, text: text, ucs2: ucs2, to: to)
                 return ControlReply.success(["parts": .number(Double(SMSSegmenter.split(text, forceUCS2: ucs2).parts.count))])
-            case .sendParts(let from, let parts, let reference, let order, let ucs2):
-                sendParts(from: from, parts: parts, reference: reference, order: order, ucs2: ucs2)
+            case .sendParts(let from, let parts, let reference, let order, let ucs2, let to):
+                try sendParts(from: from, parts: parts, reference: reference, order: order, ucs2: ucs2, to: to)
                 return ControlReply.success(["parts": .number(Double(order.count))])
             case .inbox(let number):
                 guard let messages = inbox(of: number) else { return ControlReply.failure("\(number) is not a registered phone") }
@@ -52,21 +52,18 @@ extension Simulation {
                             .object(["from": .string($0.from), "text": .string($0.text), "parts": .number(Double($0.parts))])
                         })
                 ])
-            case .storage:
+            case .storage(let number):
+                let target = try modem(number, operation: "storage")
                 return ControlReply.success([
-                    "messages": .array(
-                        storedMessages().map {
-                            .object([
-                                "storage": .string($0.storage), "index": .number(Double($0.index)),
-                                "status": .string($0.status), "sender": .string($0.sender),
-                            ])
-                        })
+                    "modem": .string(target.configuration.number),
+                    "preferred": Self.value(of: target.preferredStorage),
+                    "messages": .array(target.storedMessages().map(Self.value(of:))),
                 ])
-            case .fault(let fault):
-                inject(fault)
+            case .fault(let fault, let number):
+                try modem(number, operation: "inject fault").inject(fault)
                 return ControlReply.success()
-            case .liftStorageFull:
-                liftStorageFull()
+            case .liftStorageFull(let number):
+                if let number { try liftStorageFull(modem: number) } else { liftStorageFull() }
                 return ControlReply.success()
             case .alarm(let number, let kind):
                 try raiseAlarm(tracker: number, kind: kind)
@@ -74,20 +71,51 @@ extension Simulation {
             case .move(let number, let position):
                 try moveTracker(number, to: position)
                 return ControlReply.success()
+            case .report(let number):
+                try sendReport(tracker: number)
+                return ControlReply.success()
             case .reset:
                 reset()
                 return ControlReply.success()
-            case .sent:
-                let stats = statistics
+            case .sent(let number):
+                let target = try modem(number, operation: "sent")
+                let stats = statistics(modem: target.configuration.number) ?? statistics
                 return ControlReply.success([
+                    "modem": .string(target.configuration.number),
                     "parts": .number(Double(stats.submittedParts)), "messages": .number(Double(stats.submittedMessages)),
                 ])
-            case .stats:
-                return ControlReply.success(Self.fields(of: statistics))
+            case .stats(let number):
+                let target = try modem(number, operation: "stats")
+                var fields = Self.fields(of: statistics(modem: target.configuration.number) ?? statistics)
+                fields["modem"] = .string(target.configuration.number)
+                fields["command_lines"] = .number(Double(target.commandLinesAnswered))
+                return ControlReply.success(fields)
+            case .modems:
+                return ControlReply.success(["modems": .array(zip(modems, configuration.modems).map(Self.value(of:slot:)))])
             }
         } catch {
             return ControlReply.failure(error.description)
         }
+    }
+
+    private static func value(of storage: PreferredStorage) -> JSONValue {
+        ["read": .string(storage.read), "write": .string(storage.write), "receive": .string(storage.receive)]
+    }
+
+    private static func value(of message: StoredMessageInfo) -> JSONValue {
+        [
+            "storage": .string(message.storage), "index": .number(Double(message.index)),
+            "status": .string(message.status), "sender": .string(message.sender),
+        ]
+    }
+
+    private static func value(of modem: VirtualModem, slot: SimulatedModem) -> JSONValue {
+        [
+            "number": .string(slot.number), "link": .string(slot.linkPath),
+            "device": modem.devicePath.map(JSONValue.string) ?? .null, "profile": .string(slot.profile.rawValue),
+            "preferred": value(of: modem.preferredStorage), "stored": .number(Double(modem.storedMessages().count)),
+            "command_lines": .number(Double(modem.commandLinesAnswered)),
+        ]
     }
 
     private static func fields(of stats: NetworkStats) -> [String: JSONValue] {

@@ -29,7 +29,7 @@ extension ModemEmulator {
             settings.quiet = value == 1
         case "Z", "&F":
             // V.250 §6.1.1/§6.1.2: back to the stored profile; the SIM and storage stay.
-            settings = ModemSettings()
+            settings = ModemSettings(defaultStorage: configuration.defaultStorage)
             if case .awaitingNetwork = mode { mode = .command }
         case "I":
             guard let value else { return .fail(.error) }

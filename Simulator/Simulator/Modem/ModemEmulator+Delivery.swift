@@ -26,6 +26,11 @@ extension ModemEmulator {
         }
     }
 
+    /// The storages `+CPMS` has selected now.
+    public var preferredStorage: PreferredStorage {
+        PreferredStorage(read: settings.readStorage, write: settings.writeStorage, receive: settings.receiveStorage)
+    }
+
     mutating func route(_ indication: Indication) -> DeliveryOutcome {
         guard !isOffline, !isHung, settings.functionality == 1 else { return .refused(.unreachable) }
         guard sim == .ready else { return .refused(.simLocked) }

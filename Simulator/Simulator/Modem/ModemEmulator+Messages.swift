@@ -110,11 +110,14 @@ extension ModemEmulator {
 
     // MARK: - Storage
 
-    /// TS 27.005 §3.2.2 `+CPMS=<mem1>[,<mem2>[,<mem3>]]`.
+    /// TS 27.005 §3.2.2 `+CPMS=<mem1>[,<mem2>[,<mem3>]]`: each set on its own, an omitted or
+    /// empty one stays; mem1 is read/listed/deleted, mem2 written, mem3 where new messages go.
     private mutating func preferredStorage(_ command: ATCommand) -> Step {
         switch command.form {
         case .test:
-            informationLine("+CPMS: (\"SM\",\"ME\"),(\"SM\",\"ME\"),(\"SM\",\"ME\")")
+            // TS 27.005 §3.2.2: the supported <mem1>s, <mem2>s and <mem3>s, each a parenthesised list.
+            let offered = "(" + VirtualModemConfiguration.storages.map { "\"\($0)\"" }.joined(separator: ",") + ")"
+            informationLine("+CPMS: " + [offered, offered, offered].joined(separator: ","))
             return .next
         case .action:
             return .fail(.error)
@@ -126,7 +129,7 @@ extension ModemEmulator {
         case .set:
             if let failure = simFailure(cms: true) ?? simBusy() { return .fail(failure) }
             let requested = command.arguments.map { $0.uppercased() }
-            guard requested.count <= 3, requested.allSatisfy({ $0 == "SM" || $0 == "ME" || $0.isEmpty }),
+            guard requested.count <= 3, requested.allSatisfy({ VirtualModemConfiguration.storages.contains($0) || $0.isEmpty }),
                 !requested[0].isEmpty
             else { return .fail(.cms(302)) }
             settings.readStorage = requested[0]

@@ -58,7 +58,7 @@ public struct ModemEmulator: Sendable {
     }
 
     let configuration: VirtualModemConfiguration
-    var settings = ModemSettings()
+    var settings: ModemSettings
     var sim: SIMState
     var pin: String
     /// The SIM's SMSC address (EF_SMSP): `+CSCA=` changes it and it survives a power cycle.
@@ -99,6 +99,12 @@ public struct ModemEmulator: Sendable {
     /// Whether to emit `.trace` actions; off spares building log text nobody reads.
     public var isTracing = true
 
+    /// Command lines answered since power-on or `reset()`: one per line the client ended with CR
+    /// (or `A/`), however many commands it chains (`AT+CPIN?;+CSQ` is one). What a client that
+    /// polls costs the modem, so tests can count an idle client's traffic. Lines without `AT`,
+    /// which V.250 §5.2.1 has the modem ignore, are not counted; a drop does not reset it.
+    public private(set) var commandLinesAnswered = 0
+
     var output: [UInt8] = []
     var actions: [Action] = []
 
@@ -108,6 +114,7 @@ public struct ModemEmulator: Sendable {
 
     public init(configuration: VirtualModemConfiguration) {
         self.configuration = configuration
+        self.settings = ModemSettings(defaultStorage: configuration.defaultStorage)
         self.pin = configuration.pin ?? "1234"
         self.serviceCentre = configuration.serviceCentre
         self.simBusyLeft = configuration.simBusyCommandsAfterPowerUp
@@ -171,7 +178,7 @@ public struct ModemEmulator: Sendable {
         powerUp()
         for line in configuration.bootURCs {
             // A locked SIM says so at boot, and SMS is not ready until the PIN is entered.
-            if sim != .ready && line.localizedCaseInsensitiveContains("ready") { continue }
+            if sim != .ready && (line.localizedCaseInsensitiveContains("ready") || line.contains("SMS DONE")) { continue }
             unsolicited(line)
         }
         if sim != .ready { unsolicited("+CPIN: " + sim.cpinText) }
@@ -187,6 +194,7 @@ public struct ModemEmulator: Sendable {
         noisyResponsesLeft = 0
         storageFullFault = false
         redeliveries = [:]
+        commandLinesAnswered = 0
         serviceCentre = configuration.serviceCentre
         // A dropped link stays down until the shell reopens it.
         let offline = isOffline
@@ -198,7 +206,7 @@ public struct ModemEmulator: Sendable {
     // MARK: - Power and input
 
     mutating func powerUp() {
-        settings = ModemSettings()
+        settings = ModemSettings(defaultStorage: configuration.defaultStorage)
         simBusyLeft = configuration.simBusyCommandsAfterPowerUp
         pin = configuration.pin ?? "1234"
         sim = configuration.pin == nil ? .ready : .pinRequired(attemptsLeft: 3)
@@ -236,6 +244,7 @@ public struct ModemEmulator: Sendable {
             lineBuffer = []
             if lineOverflowed {
                 lineOverflowed = false
+                commandLinesAnswered += 1
                 trace("AT <line too long>")
                 finalResult(.error)
             } else {
@@ -305,6 +314,7 @@ public struct ModemEmulator: Sendable {
             return  // V.250 §5.2.1: a line without "AT" is ignored
         }
         lastLine = line
+        commandLinesAnswered += 1
         isExecutingLine = true
         defer {
             isExecutingLine = false

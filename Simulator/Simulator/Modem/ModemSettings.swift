@@ -25,10 +25,18 @@ struct ModemSettings: Sendable, Equatable {
     var operatorFormat = 0
     var characterSet = "IRA"
     var textModeParameters = "17,167,0,0"
-    var readStorage = "SM"
-    var writeStorage = "SM"
-    var receiveStorage = "SM"
+    /// `+CPMS` mem1 (read, list, delete), mem2 (write), mem3 (where new messages are stored).
+    var readStorage: String
+    var writeStorage: String
+    var receiveStorage: String
     var functionality = 1
+
+    /// Power-up settings; every storage starts as the modem's default (`SM` or `ME`).
+    init(defaultStorage: String) {
+        readStorage = defaultStorage
+        writeStorage = defaultStorage
+        receiveStorage = defaultStorage
+    }
 }
 
 /// Where the SIM stands with its PIN. TS 27.007 §8.3 `+CPIN`.

@@ -159,6 +159,12 @@ public final class VirtualModem: Sendable {
         state.withLock { $0.emulator.storedMessages() }
     }
 
+    /// AT command lines answered since creation or `reset()`; a chained line counts once.
+    public var commandLinesAnswered: Int { state.withLock { $0.emulator.commandLinesAnswered } }
+
+    /// The storages `+CPMS` has selected now (power-up: the configuration's `defaultStorage`).
+    public var preferredStorage: PreferredStorage { state.withLock { $0.emulator.preferredStorage } }
+
     // MARK: - Driving the emulator
 
     private func incoming(_ body: (inout ModemEmulator) -> (DeliveryOutcome, [ModemEmulator.Action])) -> DeliveryOutcome {

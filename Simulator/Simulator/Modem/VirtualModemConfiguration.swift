@@ -8,6 +8,10 @@ public struct VirtualModemConfiguration: Sendable, Equatable {
     public var puk: String
     public var smCapacity: Int
     public var meCapacity: Int
+    /// The storage (`"SM"` or `"ME"`) `+CPMS` shows for mem1, mem2 and mem3 at power-up, so where
+    /// new messages go until a client selects another: `"SM"` for most sticks, `"ME"` for a
+    /// Quectel EC25/EG25 (TS 27.005 §3.2.2 leaves the default to the manufacturer).
+    public var defaultStorage: String
     /// The index of the first storage slot: 1 (most modems) or 0 (some Qualcomm and Huawei sticks).
     public var firstIndex: Int
     public var manufacturer: String
@@ -38,7 +42,7 @@ public struct VirtualModemConfiguration: Sendable, Equatable {
 
     public init(
         number: String, pin: String? = nil, puk: String = "12345678",
-        smCapacity: Int = 30, meCapacity: Int = 100, firstIndex: Int = 1,
+        smCapacity: Int = 30, meCapacity: Int = 100, defaultStorage: String = "SM", firstIndex: Int = 1,
         manufacturer: String = SimulatorInfo.manufacturer, model: String = SimulatorInfo.model,
         revision: String = SimulatorInfo.revision, imei: String = "356938035643809",
         imsi: String = "001010123456789", serviceCentre: String = "+491710760000",
@@ -48,11 +52,13 @@ public struct VirtualModemConfiguration: Sendable, Equatable {
         simBusyCommandsAfterPowerUp: Int = 0, plainErrorForUnknownCommands: Bool = false
     ) {
         precondition(firstIndex == 0 || firstIndex == 1, "storage indices start at 0 or 1")
+        precondition(Self.storages.contains(defaultStorage), "the default storage is SM or ME")
         self.number = number
         self.pin = pin
         self.puk = puk
         self.smCapacity = smCapacity
         self.meCapacity = meCapacity
+        self.defaultStorage = defaultStorage
         self.firstIndex = firstIndex
         self.manufacturer = manufacturer
         self.model = model
@@ -69,6 +75,9 @@ public struct VirtualModemConfiguration: Sendable, Equatable {
         self.simBusyCommandsAfterPowerUp = simBusyCommandsAfterPowerUp
         self.plainErrorForUnknownCommands = plainErrorForUnknownCommands
     }
+
+    /// The preferred-storage areas this modem offers (`+CPMS=?`).
+    public static let storages = ["SM", "ME"]
 
     var scaledAcknowledgementTimeout: Duration { acknowledgementTimeout * timeScale }
     var scaledRedeliveryDelay: Duration { redeliveryDelay * timeScale }

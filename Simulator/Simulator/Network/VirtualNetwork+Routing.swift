@@ -19,9 +19,16 @@ extension VirtualNetwork {
         }
     }
 
-    /// The network delivers `text` from `sender` to the modem, as concatenated parts when long.
-    /// Throws when the text needs more than the 255 parts concatenation can number.
-    public func send(from sender: String, text: String, ucs2: Bool = false) throws(SimulationError) {
+    /// The network delivers `text` from `sender` to the modem numbered `to` (the first modem when
+    /// nil), as concatenated parts when long. Throws for an unknown modem, or when the text
+    /// needs more than the 255 parts concatenation can number.
+    public func send(from sender: String, text: String, ucs2: Bool = false, to modem: String? = nil) throws(SimulationError) {
+        try send(from: sender, text: text, ucs2: ucs2, toModems: [try modemIndex(modem, operation: "send")])
+    }
+
+    /// One message to several modems: the same PDUs (timestamp, concatenation reference, text),
+    /// as the SMSC stamps one tracker alarm pushed to each of its authorised numbers.
+    func send(from sender: String, text: String, ucs2: Bool, toModems indices: [Int]) throws(SimulationError) {
         let partCount = SMSSegmenter.split(text, forceUCS2: ucs2).parts.count
         guard partCount <= SMSSegmenter.maximumParts else {
             throw SimulationError(
@@ -34,12 +41,15 @@ extension VirtualNetwork {
         let parts = SMSDeliver.parts(
             from: PhoneAddress(parsing: sender), text: text, timestamp: timestamp(), forceUCS2: ucs2,
             concatenationReference: reference)
-        enqueue(parts.map(ModemBound.deliver))
+        for index in indices { enqueue(parts.map(ModemBound.deliver), to: index) }
     }
 
     /// Delivers hand-made parts of one concatenated message in `order` (1-based part numbers;
-    /// repeats deliver a part again, missing numbers never arrive).
-    public func sendParts(from sender: String, parts: [String], reference: Int, order: [Int], ucs2: Bool = false) {
+    /// repeats deliver a part again, missing numbers never arrive) to the modem numbered `to`.
+    public func sendParts(
+        from sender: String, parts: [String], reference: Int, order: [Int], ucs2: Bool = false, to modem: String? = nil
+    ) throws(SimulationError) {
+        let index = try modemIndex(modem, operation: "send parts")
         precondition(!parts.isEmpty && parts.count <= 255, "a concatenated message has 1 to 255 parts")
         let alphabet = parts.contains { SMSSegmenter.alphabet(for: $0, forceUCS2: ucs2) == .ucs2 } ? Alphabet.ucs2 : .gsm7
         let stamp = timestamp()
@@ -52,7 +62,7 @@ extension VirtualNetwork {
                     concatenation: ConcatenationInfo(reference: reference & 0xFF, total: parts.count, part: number)),
                 body: .text(parts[number - 1]))
         }
-        enqueue(delivers.map(ModemBound.deliver))
+        enqueue(delivers.map(ModemBound.deliver), to: index)
     }
 
     /// Tries the held deliveries again now (after a storage fault was cleared, say).
@@ -79,11 +89,17 @@ extension VirtualNetwork {
             originator: PhoneAddress(parsing: modemNumber), protocolIdentifier: submit.protocolIdentifier,
             dataCoding: submit.dataCoding, serviceCentreTimestamp: timestamp(), userDataHeader: submit.userDataHeader,
             body: submit.body)
+        let endpoint = modemIndex(addressedBy: modemNumber)
         let replies: [TrackerReply]? = withLock {
             stats.submittedParts += 1
+            if let endpoint { endpoints[endpoint].traffic.submittedParts += 1 }
+            func countMessage() {
+                stats.submittedMessages += 1
+                if let endpoint { endpoints[endpoint].traffic.submittedMessages += 1 }
+            }
             if let index = phones.firstIndex(where: { PhoneNumbers.same($0.number, destination) }) {
                 for case .complete(let message) in phones[index].reassembler.add(asDelivered, token: 0, now: instant) {
-                    stats.submittedMessages += 1
+                    countMessage()
                     stats.phoneMessages += 1
                     phones[index].inbox.append(
                         InboxMessage(from: modemNumber, text: message.text ?? "", parts: message.partCount))
@@ -93,14 +109,14 @@ extension VirtualNetwork {
             if let index = trackers.firstIndex(where: { PhoneNumbers.same($0.tracker.number, destination) }) {
                 var replies: [TrackerReply] = []
                 for case .complete(let message) in trackers[index].reassembler.add(asDelivered, token: 0, now: instant) {
-                    stats.submittedMessages += 1
+                    countMessage()
                     stats.trackerCommands += 1
                     replies += trackers[index].tracker.receive(message.text ?? "", from: modemNumber, at: now())
                 }
                 return replies
             }
             if submit.concatenation.map({ $0.part == $0.total }) ?? true {
-                stats.submittedMessages += 1
+                countMessage()
                 stats.undeliverable += 1
             }
             return nil
@@ -119,21 +135,26 @@ extension VirtualNetwork {
             let report = SMSStatusReport(
                 messageReference: messageReference, recipient: submit.destination, serviceCentreTimestamp: stamp,
                 dischargeTime: stamp, status: known ? 0x00 : 0x41)
-            enqueue([.statusReport(report)])
+            enqueue([.statusReport(report)], to: endpoint ?? 0)
         }
         if let replies, !replies.isEmpty {
             route(replies, from: destination)
         }
     }
 
-    /// Sends what a tracker said: to the modem, straight into a phone's inbox, or nowhere.
+    /// Sends what a tracker said: to the modems it names, straight into a phone's inbox, or nowhere.
+    ///
+    /// The same text to several modems (an alarm to every authorised gateway number) goes out
+    /// as one message the SMSC stamps once, so each modem receives identical PDUs.
     func route(_ replies: [TrackerReply], from trackerNumber: String) {
+        var toModems: [(reply: TrackerReply, modems: [Int])] = []
+        var phoneReached = false
         for reply in replies {
-            let toModem = PhoneNumbers.same(reply.to, modemNumber)
+            let modem = modemIndex(addressedBy: reply.to)
             let toPhone: Bool = withLock {
                 stats.trackerReplies += 1
-                guard !toModem, let index = phones.firstIndex(where: { PhoneNumbers.same($0.number, reply.to) }) else {
-                    if !toModem { stats.undeliverable += 1 }
+                guard modem == nil, let index = phones.firstIndex(where: { PhoneNumbers.same($0.number, reply.to) }) else {
+                    if modem == nil { stats.undeliverable += 1 }
                     return false
                 }
                 let parts = SMSSegmenter.split(reply.text, forceUCS2: reply.ucs2).parts.count
@@ -141,58 +162,19 @@ extension VirtualNetwork {
                 stats.phoneMessages += 1
                 return true
             }
-            if toModem {
-                // Tracker replies are a few hundred characters: always within 255 parts.
-                try? send(from: trackerNumber, text: reply.text, ucs2: reply.ucs2)
-            } else if toPhone {
-                wakeInboxWaiters()
+            phoneReached = phoneReached || toPhone
+            guard let modem else { continue }
+            if let same = toModems.firstIndex(where: { $0.reply.text == reply.text && $0.reply.ucs2 == reply.ucs2 }) {
+                if !toModems[same].modems.contains(modem) { toModems[same].modems.append(modem) }
+            } else {
+                toModems.append((reply, [modem]))
             }
         }
-    }
-
-    private func enqueue(_ items: [ModemBound]) {
-        withLock { pendingDeliveries += items }
-        flushDeliveries()
-    }
-
-    /// Hands held deliveries to the modem in order; stops at the first refusal and retries later.
-    func flushDeliveries() {
-        queue.async { [self] in
-            while true {
-                let next = withLock { () -> (ModemBound, ModemLink)? in
-                    guard let link = modemLink, let first = pendingDeliveries.first else { return nil }
-                    return (first, link)
-                }
-                guard let (item, link) = next else { return }
-                let outcome: DeliveryOutcome
-                switch item {
-                case .deliver(let deliver): outcome = link.deliver(deliver)
-                case .statusReport(let report): outcome = link.deliverStatusReport(report)
-                }
-                if case .refused(let why) = outcome {
-                    let schedule = withLock { () -> Bool in
-                        stats.refusedDeliveries += 1
-                        defer { redeliveryScheduled = true }
-                        return !redeliveryScheduled
-                    }
-                    logger.debug("modem refused a delivery; holding it", metadata: ["reason": "\(why)"])
-                    if schedule {
-                        queue.asyncAfter(deadline: .now() + redeliveryInterval.timeInterval) { [self] in
-                            withLock { redeliveryScheduled = false }
-                            flushDeliveries()
-                        }
-                    }
-                    return
-                }
-                withLock {
-                    if !pendingDeliveries.isEmpty { pendingDeliveries.removeFirst() }
-                    switch item {
-                    case .deliver: stats.deliveredParts += 1
-                    case .statusReport: stats.statusReports += 1
-                    }
-                }
-            }
+        for (reply, modems) in toModems {
+            // Tracker replies are a few hundred characters: always within 255 parts.
+            try? send(from: trackerNumber, text: reply.text, ucs2: reply.ucs2, toModems: modems)
         }
+        if phoneReached { wakeInboxWaiters() }
     }
 
     private func timestamp() -> ServiceCentreTimestamp {

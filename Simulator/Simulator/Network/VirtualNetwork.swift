@@ -5,17 +5,22 @@ import Dispatch
 import Foundation
 import Logging
 
-/// The virtual GSM network around the virtual modem: numbers registered as phones or trackers.
+/// The virtual GSM network around the virtual modems: numbers registered as phones or trackers.
 ///
-/// TS 23.040 §4 — the SMSC takes SUBMITs from the modem (acknowledging them after a radio
+/// TS 23.040 §4 — the SMSC takes SUBMITs from a modem (acknowledging them after a radio
 /// delay), hands them on to the addressed subscriber, and delivers DELIVERs (and status
-/// reports) to the modem, holding and retrying what the modem cannot take. A phone keeps
-/// every message it got, reassembled; a tracker answers its commands.
+/// reports) to the modem they are addressed to, holding and retrying what that modem cannot
+/// take — each modem in its own queue, so one modem's trouble never holds back another's.
+/// A phone keeps every message it got, reassembled; a tracker answers its commands on the
+/// modem that sent them and pushes its alarms and reports to every authorised number.
 ///
-/// Thread-safe: state sits behind a lock; everything that calls out to the modem runs on one
+/// Thread-safe: state sits behind a lock; everything that calls out to a modem runs on one
 /// serial queue, never under the lock, so the modem may call back in.
 public final class VirtualNetwork: NetworkSide, @unchecked Sendable {
-    public let modemNumber: String
+    /// The modems' own numbers (their SIMs' MSISDNs), in the order they were given.
+    public let modemNumbers: [String]
+    /// The first modem's number: what the single-modem API means by "the modem".
+    public var modemNumber: String { modemNumbers[0] }
     /// The time each SUBMIT takes to be acknowledged.
     public let radioDelay: Duration
     /// How long a refused delivery waits before it is tried again.
@@ -29,9 +34,8 @@ public final class VirtualNetwork: NetworkSide, @unchecked Sendable {
     // Everything below is guarded by `lock`.
     var phones: [Phone] = []
     var trackers: [TrackerEntry] = []
-    var pendingDeliveries: [ModemBound] = []
-    var redeliveryScheduled = false
-    var modemLink: ModemLink?
+    /// One per modem, in `modemNumbers` order: its link, held deliveries and counters.
+    var endpoints: [ModemEndpoint]
     var nextConcatenationReference = 0
     var stats = NetworkStats()
     var inboxWaiters: [InboxWaiter] = []
@@ -39,29 +43,25 @@ public final class VirtualNetwork: NetworkSide, @unchecked Sendable {
 
     /// - Parameters:
     ///   - now: the wall clock trackers print in their replies and the SMSC stamps (injectable for tests).
-    public init(
+    public convenience init(
         modemNumber: String, radioDelay: Duration = .zero, redeliveryInterval: Duration = .milliseconds(500),
         logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
     ) {
-        self.modemNumber = modemNumber
+        self.init(modemNumbers: [modemNumber], radioDelay: radioDelay, redeliveryInterval: redeliveryInterval, logger: logger, now: now)
+    }
+
+    /// A network for several modems; `modemNumbers` must not be empty or name a number twice.
+    public init(
+        modemNumbers: [String], radioDelay: Duration = .zero, redeliveryInterval: Duration = .milliseconds(500),
+        logger: Logger, now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        precondition(!modemNumbers.isEmpty, "a network needs a modem")
+        self.modemNumbers = modemNumbers
+        self.endpoints = modemNumbers.map { ModemEndpoint(number: $0) }
         self.radioDelay = radioDelay
         self.redeliveryInterval = redeliveryInterval
         self.logger = logger
         self.now = now
-    }
-
-    /// Connects the modem: where DELIVERs and status reports go. Held until `disconnectModem()`.
-    public func connectModem(
-        deliver: @escaping @Sendable (SMSDeliver) -> DeliveryOutcome,
-        deliverStatusReport: @escaping @Sendable (SMSStatusReport) -> DeliveryOutcome
-    ) {
-        withLock { modemLink = ModemLink(deliver: deliver, deliverStatusReport: deliverStatusReport) }
-        flushDeliveries()
-    }
-
-    /// Lets go of the modem; deliveries wait until one is connected again.
-    public func disconnectModem() {
-        withLock { modemLink = nil }
     }
 
     // MARK: Subscribers
@@ -120,6 +120,17 @@ public final class VirtualNetwork: NetworkSide, @unchecked Sendable {
         route(replies, from: number)
     }
 
+    /// Makes a tracker send its unprompted report now, as its schedule would, to its authorised numbers.
+    public func sendReport(tracker number: String) throws(SimulationError) {
+        let replies = try withLock { () throws(SimulationError) -> [TrackerReply] in
+            guard let index = trackers.firstIndex(where: { PhoneNumbers.same($0.tracker.number, number) }) else {
+                throw SimulationError(path: number, operation: "send report", detail: "no tracker with that number")
+            }
+            return trackers[index].tracker.scheduledReport(at: now())
+        }
+        route(replies, from: number)
+    }
+
     /// A phone's inbox, oldest first; nil when `number` is not a registered phone.
     public func inbox(of number: String) -> [InboxMessage]? {
         withLock { phones.first { PhoneNumbers.same($0.number, number) }?.inbox }
@@ -150,11 +161,11 @@ public final class VirtualNetwork: NetworkSide, @unchecked Sendable {
         return inbox(of: number)
     }
 
-    /// The counters so far.
+    /// The counters so far, summed over every modem.
     public var statistics: NetworkStats {
         withLock {
             var copy = stats
-            copy.pendingDeliveries = pendingDeliveries.count
+            copy.pendingDeliveries = endpoints.reduce(0) { $0 + $1.pending.count }
             return copy
         }
     }
@@ -164,7 +175,10 @@ public final class VirtualNetwork: NetworkSide, @unchecked Sendable {
         let waiters = withLock { () -> [InboxWaiter] in
             phones = []
             trackers = []
-            pendingDeliveries = []
+            for index in endpoints.indices {
+                endpoints[index].pending = []
+                endpoints[index].traffic = NetworkStats()
+            }
             stats = NetworkStats()
             defer { inboxWaiters = [] }
             return inboxWaiters
@@ -208,8 +222,8 @@ public final class VirtualNetwork: NetworkSide, @unchecked Sendable {
         guard PhoneNumbers.isPlausible(number) else {
             throw SimulationError(path: number, operation: operation, detail: "not a phone number")
         }
-        guard !PhoneNumbers.same(number, modemNumber) else {
-            throw SimulationError(path: number, operation: operation, detail: "that is the modem's own number")
+        guard !modemNumbers.contains(where: { PhoneNumbers.same(number, $0) }) else {
+            throw SimulationError(path: number, operation: operation, detail: "that is a modem's own number")
         }
     }
 
@@ -245,7 +259,7 @@ struct TrackerEntry {
     var reassembler = Reassembler<Int, ContinuousClock.Instant>(capacity: 16, maxAge: .seconds(3600))
 }
 
-/// Where the network hands things to the modem.
+/// Where the network hands things to one modem.
 struct ModemLink {
     var deliver: @Sendable (SMSDeliver) -> DeliveryOutcome
     var deliverStatusReport: @Sendable (SMSStatusReport) -> DeliveryOutcome

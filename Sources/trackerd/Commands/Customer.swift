@@ -28,10 +28,12 @@ extension Trackerd.Customer {
             number is refused: only the processor's token and the last four digits are kept.
 
             Examples:
-              trackerd customer add --name "Anna Schmidt" --address "Lindenstr. 4, Köln" \\
-                --email anna@example.de --phone "+49 170 1234567" --adult
-              trackerd customer add --name Bo --address "Main St 1" --email bo@example.com \\
-                --phone 0170-7654321 --default-region 49 --adult --card-token tok_1 --card-last4 4242
+              trackerd customer add --name "Anna Schmidt" \\
+                  --address "Lindenstr. 4, Köln" --email anna@example.de \\
+                  --phone "+49 170 1234567" --adult
+              trackerd customer add --name Bo --address "Main St 1" \\
+                  --email bo@example.com --phone 0170-7654321 \\
+                  --default-region 49 --adult --card-token tok_1 --card-last4 4242
             """)
 
         @OptionGroup var data: DataDirectoryOptions

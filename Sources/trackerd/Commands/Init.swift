@@ -12,12 +12,17 @@ extension Trackerd {
             exits 74 and leaves nothing half-made, and running init again finishes what a failed \
             or interrupted init left. A directory that holds a key and a database is refused as \
             already initialised. An existing directory whose mode gives group or others any access \
-            is tightened to 0700, and init says so. --own-number records the gateway's first number \
-            (more with `trackerd gateway number add`).
+            is tightened to 0700, and init says so. --own-number is the gateway SIM's number, the \
+            first gateway number: trackers report to it and phones text it; no phone or tracker \
+            may have it (more with `trackerd gateway number add`). --default-region lets later \
+            commands take national numbers (0170…).
 
             Examples:
               trackerd init --own-number +4917000000001
-              trackerd init --data-dir /srv/trackerd --default-region 49 --own-number 01700000001
+              trackerd init --data-dir /srv/trackerd \\
+                  --own-number +4917000000001 --default-region 49
+              TRACKERD_DATA_DIR=/tmp/sim/data trackerd init \\
+                  --own-number +15550001111
             """)
 
         @OptionGroup var data: DataDirectoryOptions

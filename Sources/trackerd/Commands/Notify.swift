@@ -23,7 +23,8 @@ extension Trackerd {
                 under the amendment (no fee).
 
                 Examples:
-                  trackerd notify amendment --version 2026-12 --text /etc/trackerd/amendment-2026-12.txt
+                  trackerd notify amendment --version 2026-12 \\
+                      --text /etc/trackerd/amendment-2026-12.txt
                 """)
             @OptionGroup var data: DataDirectoryOptions
             @Option(help: ArgumentHelp("The policy's version tag (letters, digits, . _ -).", valueName: "V")) var version: String
@@ -42,7 +43,8 @@ extension Trackerd {
                 abstract: "Notify the named customers of a personal-data breach.",
                 discussion: """
                 Examples:
-                  trackerd notify breach --customer 12 --customer 14 --text /root/breach-notice.txt
+                  trackerd notify breach --customer 12 --customer 14 \\
+                      --text /root/breach-notice.txt
                 """)
             @OptionGroup var data: DataDirectoryOptions
             @Option(name: .customLong("customer"), help: ArgumentHelp("A customer to notify (repeatable).", valueName: "id")) var customerIDs: [Int64] = []
