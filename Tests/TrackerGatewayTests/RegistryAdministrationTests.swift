@@ -168,7 +168,7 @@ import Testing
         let tracker = try registry.addTracker(Fixtures.tracker(customerID: anna))
         #expect(try registry.trackers().map(\.id) == [tracker])
         try registry.removeTracker(id: tracker)
-        #expect(try await registry.role(of: "+4915199887766") == .unknown)
+        #expect(try registry.role(of: "+4915199887766") == .unknown)
         #expect(try registry.trackers().isEmpty)
         #expect(try registry.auditEntries().last.map { [$0.action.rawValue, "\($0.subjectID ?? 0)"] } == ["tracker.remove", "\(tracker)"])
     }

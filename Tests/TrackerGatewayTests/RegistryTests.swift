@@ -20,11 +20,11 @@ import Testing
 
         let expectedTracker = TrackerRoute(trackerID: trackerID, customerID: customerID, number: "+4915199887766",
                                            model: .tk103, password: "123456", label: "van", phones: phones)
-        #expect(try await registry.role(of: "+4915199887766") == .tracker(expectedTracker))
-        #expect(try await registry.role(of: "+49 170 1234567") == .phone(phones[0], trackers: [expectedTracker]))
-        #expect(try await registry.role(of: "+4917099999999") == .unknown)
-        #expect(try await registry.role(of: "VODAFONE") == .unknown)
-        #expect(try await registry.role(of: "22255") == .unknown)
+        #expect(try registry.role(of: "+4915199887766") == .tracker(expectedTracker))
+        #expect(try registry.role(of: "+49 170 1234567") == .phone(phones[0], trackers: [expectedTracker]))
+        #expect(try registry.role(of: "+4917099999999") == .unknown)
+        #expect(try registry.role(of: "VODAFONE") == .unknown)
+        #expect(try registry.role(of: "22255") == .unknown)
     }
 
     @Test func nationalSenderIsFoundWithTheStoredCallingCode() async throws {
@@ -36,7 +36,7 @@ import Testing
 
         let registry = try Fixtures.reopen(directory)
         #expect(registry.defaultCallingCode?.digits == "49")
-        guard case .phone(let phone, _) = try await registry.role(of: "01701234567") else {
+        guard case .phone(let phone, _) = try registry.role(of: "01701234567") else {
             Issue.record("expected the phone")
             return
         }
@@ -48,7 +48,7 @@ import Testing
         let directory = try TemporaryDirectory()
         let registry = try Fixtures.openNew(in: directory)
         let anna = try registry.addCustomer(Fixtures.anna())
-        guard case .phone(let phone, let trackers) = try await registry.role(of: "+491701234567") else {
+        guard case .phone(let phone, let trackers) = try registry.role(of: "+491701234567") else {
             Issue.record("expected a phone")
             return
         }
@@ -98,14 +98,14 @@ import Testing
         let customerID = try registry.addCustomer(Fixtures.anna())
         let phoneID = try registry.customer(id: customerID).phones[0].phoneID
 
-        try await registry.setConsent(phoneID: phoneID, consents: false)
-        try await registry.setConsent(phoneID: phoneID, consents: false)
+        try registry.setConsent(phoneID: phoneID, consents: false)
+        try registry.setConsent(phoneID: phoneID, consents: false)
         #expect(try registry.customer(id: customerID).phones[0].consents == false)
-        try await registry.setConsent(phoneID: phoneID, consents: true)
+        try registry.setConsent(phoneID: phoneID, consents: true)
         #expect(try registry.customer(id: customerID).phones[0].consents == true)
         #expect(try registry.auditEntries().suffix(2).map(\.action) == [.consentWithdrawn, .consentGiven])
         await #expect(throws: GatewayError.unknownID(kind: "phone", id: 999)) {
-            try await registry.setConsent(phoneID: 999, consents: false)
+            try registry.setConsent(phoneID: 999, consents: false)
         }
     }
 

@@ -88,7 +88,7 @@ import Testing
         let anna = try registry.addCustomer(Fixtures.anna(phones: ["+49 170 1234567", "+49 170 7654321"]))
         let bernd = try registry.addCustomer(Fixtures.bernd())
         let stopped = try registry.phones(customerID: anna)[1].id
-        try await registry.setConsent(phoneID: stopped, consents: false)
+        try registry.setConsent(phoneID: stopped, consents: false)
         try registry.terminateCustomer(id: bernd)
         let recipients = try registry.amendmentRecipients()
         #expect(recipients.map(\.customerID) == [anna])

@@ -118,7 +118,7 @@ import Testing
         let clean = try world.trackerd(["privacy-check"])
         #expect(clean.status == 0, "\(clean.stdout)\(clean.stderr)")
         let planted = world.dataDirectory.appendingPathComponent("leak.txt")
-        FileManager.default.createFile(atPath: planted.path, contents: Data("lat:52.520008 long:13.404954".utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: planted.path, contents: Data("lat:52.520008 long:13.404954".utf8), attributes: [.posixPermissions: 0o600])
         let finding = try world.trackerd(["privacy-check", "--json"])
         #expect(finding.status == 1)
         let findings = try #require(ProcessRunner.json(finding.stdout) as? [[String: Any]])

@@ -79,7 +79,7 @@ final class AdminWorld: @unchecked Sendable {
             linkPath: linkPath, modemNumber: Self.gateway, radioDelay: .zero, logLevel: .critical, phones: phones, trackers: trackers))
         try simulation.start()
         self.simulation = simulation
-        FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let log = try FileHandle(forWritingTo: logURL)
         let process = Process()
         process.executableURL = ProcessRunner.executable("trackerd")
