@@ -41,6 +41,12 @@ extension Registry {
     /// Everything held on one customer (the access right); audited. An erased customer is unknown.
     /// `action` is ``AuditAction/customerExport``, or ``AuditAction/customerShow`` for `customer show`.
     public func exportCustomer(id: Int64, action: AuditAction = .customerExport) throws -> CustomerExport {
+        try exportCustomer(id: id, action: action, alongside: { _ in })
+    }
+
+    /// The same, with `alongside` run in the same transaction once the access is recorded (it closes
+    /// the rights request the copy answers, or throws and nothing happened).
+    func exportCustomer(id: Int64, action: AuditAction, alongside: (Database) throws -> Void) throws -> CustomerExport {
         let time = now()
         return try write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM customers WHERE id = ? AND status <> 'erased'", arguments: [id]),
@@ -49,6 +55,7 @@ extension Registry {
             }
             // Recorded first, so the copy the customer gets shows this very access.
             try AuditLog.record(AuditEntry(at: time, actor: actor, action: action, customerID: id, subjectID: nil), in: db)
+            try alongside(db)
             let key = try vault.unwrap(wrapped)
             var card: CustomerExport.Card?
             if let token = row["card_token_sealed"] as Data?, let last4 = row["card_last4_sealed"] as Data? {
@@ -86,6 +93,11 @@ extension Registry {
 
     /// Corrects fields of an active or terminated customer; audited. Validated before the write opens.
     public func updateCustomer(id: Int64, _ update: CustomerUpdate) throws {
+        try updateCustomer(id: id, update, alongside: { _ in })
+    }
+
+    /// The same, with `alongside` run in the same transaction after the correction (the rights request).
+    func updateCustomer(id: Int64, _ update: CustomerUpdate, alongside: (Database) throws -> Void) throws {
         let fields = try update.validated()
         let time = now()
         try write { db in
@@ -115,6 +127,7 @@ extension Registry {
                     vault.seal(card.token, column: "customers.card_token", with: key), vault.seal(card.last4, column: "customers.card_last4", with: key), id])
             }
             try AuditLog.record(AuditEntry(at: time, actor: actor, action: .customerUpdate, customerID: id, subjectID: nil), in: db)
+            try alongside(db)
         }
         // The old values' pages may still sit in the write-ahead log.
         shredWriteAheadLog()
