@@ -136,6 +136,7 @@ extension Trackerd.Customer {
 
             Examples:
               trackerd customer update 12 --email anna.schmidt@example.de
+              trackerd customer update 12 --address "Hafenweg 9, 20457 Hamburg" --request 4
               trackerd customer update 12 --card-token tok_new --card-last4 1881
               trackerd customer update 12 --remove-card
             """)
@@ -148,11 +149,14 @@ extension Trackerd.Customer {
         @Option(name: .customLong("card-token"), help: "The payment processor's card token (never a card number).") var cardToken: String?
         @Option(name: .customLong("card-last4"), help: ArgumentHelp("The card's last four digits.", valueName: "NNNN")) var cardLast4: String?
         @Flag(name: .customLong("remove-card"), help: "Forget the card token and last four digits.") var removeCard = false
+        @Option(name: .customLong("request"), help: ArgumentHelp("The verified correction request this answers; closed as done.", valueName: "id")) var requestID: Int64?
 
         func run() throws {
             let update = CustomerUpdate(name: name, address: address, email: email, cardToken: cardToken, cardLast4: cardLast4, removeCard: removeCard)
-            try data.withRegistry { registry in try registry.updateCustomer(id: id, update) }
-            print("customer \(id) updated")
+            try data.withRegistry { registry in
+                if let requestID { try registry.updateCustomer(id: id, update, answering: requestID) } else { try registry.updateCustomer(id: id, update) }
+            }
+            print("customer \(id) updated" + (requestID.map { "; request \($0) closed" } ?? ""))
         }
     }
 
@@ -195,18 +199,22 @@ extension Trackerd.Customer {
 
             Examples:
               trackerd customer erase 12 --yes
+              trackerd customer erase 12 --yes --request 5
             """)
 
         @OptionGroup var data: DataDirectoryOptions
         @Argument(help: ArgumentHelp("The customer's id.", valueName: "id")) var id: Int64
         @Flag(help: "Confirm the erasure (required).") var yes = false
+        @Option(name: .customLong("request"), help: ArgumentHelp("The verified erasure request this answers; closed as done.", valueName: "id")) var requestID: Int64?
 
         func run() throws {
             guard yes else {
                 throw CommandFailure(exitCode: .usage, message: "erasing destroys customer \(id)'s data for good; add --yes to confirm")
             }
-            try data.withRegistry { registry in try registry.eraseCustomer(id: id) }
-            print("customer \(id) erased")
+            try data.withRegistry { registry in
+                if let requestID { try registry.eraseCustomer(id: id, answering: requestID) } else { try registry.eraseCustomer(id: id) }
+            }
+            print("customer \(id) erased" + (requestID.map { "; request \($0) closed" } ?? ""))
         }
     }
 
@@ -221,15 +229,19 @@ extension Trackerd.Customer {
             Examples:
               trackerd customer export 12
               trackerd customer export 12 --out /root/customer-12.json
+              trackerd customer export 12 --out /root/customer-12.json --request 3
             """)
 
         @OptionGroup var data: DataDirectoryOptions
         @Argument(help: ArgumentHelp("The customer's id.", valueName: "id")) var id: Int64
         @Option(help: ArgumentHelp("Write to this new file instead of stdout.", valueName: "file")) var out: String?
+        @Option(name: .customLong("request"), help: ArgumentHelp("The verified access request this answers; closed as done.", valueName: "id")) var requestID: Int64?
 
         func run() throws {
             try data.withRegistry { registry in
-                let export = try registry.exportCustomer(id: id)
+                // Refused before the copy is made, so a request is never closed by a copy nobody got.
+                if let out, try SecureFile.mode(of: out) != nil { throw GatewayError.io(path: out, operation: "create", errno: EEXIST) }
+                let export = try requestID.map { try registry.exportCustomer(id: id, answering: $0) } ?? registry.exportCustomer(id: id)
                 let json = try JSONOutput.string(export)
                 if let out {
                     try SecureFile.createPrivate(out, contents: Array((json + "\n").utf8))
