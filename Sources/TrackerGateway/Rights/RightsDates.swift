@@ -78,7 +78,8 @@ public enum RightsDates {
         func two(_ value: Int?) -> String { String(format: "%02d", value ?? 0) }
         let day = "\(String(format: "%04d", parts.year ?? 0))-\(two(parts.month))-\(two(parts.day))"
         if parts.hour == 0 && parts.minute == 0 && parts.second == 0 { return day }
-        let zone = timeZone.abbreviation(for: date) ?? timeZone.identifier
+        let zone = timeZone.secondsFromGMT(for: date) == 0 && ["UTC", "GMT", "Etc/UTC"].contains(timeZone.identifier)
+            ? "UTC" : timeZone.abbreviation(for: date) ?? timeZone.identifier
         return "\(day) \(two(parts.hour)):\(two(parts.minute)) \(zone)"
     }
 
