@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what trackerd needs beyond the Swift toolchain: libserialport (build), and for the
-# interoperability tests gammu and python-gsmmodem-new. As root it installs; otherwise it says
-# what is missing and fails only when the build itself cannot proceed.
+# interoperability tests gammu, python-gsmmodem-new, and msmtp with Debian's python3-aiosmtpd (the
+# MTA and SMTP sink of the e-mail notice tests). As root it installs; otherwise it says what is
+# missing and fails only when the build itself cannot proceed.
 set -euo pipefail
 want_interop=${1:-}
 
@@ -11,6 +12,9 @@ if [ "$want_interop" = "--interop" ]; then
   command -v gammu >/dev/null 2>&1 || missing_apt+=(gammu)
   command -v python3 >/dev/null 2>&1 || missing_apt+=(python3)
   python3 -m pip --version >/dev/null 2>&1 || missing_apt+=(python3-pip)
+  command -v msmtp >/dev/null 2>&1 || missing_apt+=(msmtp)
+  # Debian's own interpreter, whatever python3 is first on PATH: the tests run /usr/bin/python3.
+  /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing_apt+=(python3-aiosmtpd)
 fi
 
 if [ ${#missing_apt[@]} -gt 0 ]; then
