@@ -140,6 +140,8 @@ import Testing
         #expect(try kinds().isEmpty)
         let details = try registry.breachDetails(id: breach.id)
         #expect(details.authority == "LDI NRW")
+        let bytes = RequestsTests.fileBytes(directory).reduce(Data(), +)
+        #expect(bytes.range(of: Data("LDI NRW".utf8)) == nil && bytes.range(of: Data("Liste per E-Mail".utf8)) == nil, "sealed, never in clear")
         #expect(details.deliveries.map(\.emailSentAt) == [Self.start.addingTimeInterval(10 * Self.hour), clock.now])
         #expect(try registry.auditEntries().filter { $0.action == .breachNotice }.map(\.subjectID) == [breach.id, breach.id])
     }

@@ -99,6 +99,10 @@ import Testing
         #expect(details.note == "Brief vom 13.1." && details.verification == "Rückruf unter der hinterlegten Nummer" && details.closingNote == "Werbung eingestellt")
         let audited = try registry.auditEntries().filter { $0.action.rawValue.hasPrefix("request.") }.map(\.action)
         #expect(audited == [.requestOpen, .requestVerify, .requestClose, .requestShow])
+        let bytes = Self.fileBytes(directory).reduce(Data(), +)
+        for text in ["Brief vom", "Rückruf unter", "Werbung eingestellt"] {
+            #expect(bytes.range(of: Data(text.utf8)) == nil, "\(text) is stored in clear")
+        }
     }
 
     @Test func aRequestLoggedAfterItsDeadlineIsAcceptedAndOverdueAtOnce() throws {
