@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what trackerd needs beyond the Swift toolchain: libserialport (build), and for the
-# interoperability tests gammu and python-gsmmodem-new. As root it installs Debian packages;
-# otherwise it says what is missing and fails only when the build itself cannot proceed.
+# interoperability tests gammu and python-gsmmodem-new, and msmtp with Debian's python3-aiosmtpd (the
+# MTA and SMTP sink of the e-mail notice tests). As root it installs Debian packages; otherwise it
+# says what is missing and fails only when the build itself cannot proceed.
 #
 # python-gsmmodem-new goes into the project's own virtual environment, .build-venv/ (made with
 # `python3 -m venv`), never into whatever Python is active: scripts/interop/run.sh uses
@@ -20,6 +21,9 @@ if [ "$want_interop" = "--interop" ]; then
   command -v sqlite3 >/dev/null 2>&1 || missing_apt+=(sqlite3)
   # Debian's python3 makes virtual environments only with python3-venv (ensurepip) installed.
   python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || missing_apt+=(python3-venv)
+  command -v msmtp >/dev/null 2>&1 || missing_apt+=(msmtp)
+  # Debian's own interpreter, whatever python3 is first on PATH: the tests run /usr/bin/python3.
+  /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing_apt+=(python3-aiosmtpd)
 fi
 
 if [ ${#missing_apt[@]} -gt 0 ]; then

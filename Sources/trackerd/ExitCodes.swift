@@ -13,8 +13,9 @@ enum SysExit: Int32 {
     case software = 70
     case ioError = 74
     case permission = 77
+    case configuration = 78
 
-    /// The code for a library error: 65 bad data, 66 unknown id, 74 I/O, 77 permission.
+    /// The code for a library error: 65 bad data, 66 unknown id, 74 I/O, 77 permission, 78 configuration.
     init(_ error: GatewayError) {
         switch error {
         case .usage: self = .usage
@@ -23,6 +24,7 @@ enum SysExit: Int32 {
         case .io(_, _, let code) where code == EACCES || code == EPERM: self = .permission
         case .io: self = .ioError
         case .insecurePermissions, .insecureDirectory: self = .permission
+        case .configuration: self = .configuration
         }
     }
 }

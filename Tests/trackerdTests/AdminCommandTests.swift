@@ -20,7 +20,7 @@ import Testing
         ["customer", "erase"], ["customer", "export"], ["customer", "dispute", "open"], ["customer", "dispute", "close"],
         ["phone", "add"], ["phone", "remove"], ["phone", "list"],
         ["tracker", "add"], ["tracker", "remove"], ["tracker", "list"], ["tracker", "provision"],
-        ["retention", "sweep"], ["audit"], ["notify", "amendment"], ["notify", "breach"], ["privacy-check"],
+        ["retention", "sweep"], ["audit"], ["notify", "amendment"], ["breach", "notify"], ["privacy-check"],
         ["config", "get"], ["config", "set"], ["config", "list"],
     ])
     func everyCommandHasHelpWithExamples(_ command: [String]) throws {
@@ -161,9 +161,10 @@ import Testing
         let world = try Self.world()
         let notice = world.root.appendingPathComponent("notice.txt")
         try Data("Our privacy policy changes on 1 January.".utf8).write(to: notice)
+        _ = try world.ok(["breach", "record", "--discovered", "2026-01-01T00:00Z", "--summary", notice.path, "--customer", "1"])
         let before = world.databaseBytes()
         for arguments in [["tracker", "provision", "1"], ["notify", "amendment", "--version", "v2", "--text", notice.path],
-                          ["notify", "breach", "--customer", "1", "--text", notice.path]] {
+                          ["breach", "notify", "1", "--text", notice.path]] {
             let result = try world.trackerd(arguments)
             #expect(result.status == 69, "\(arguments): \(result.stderr)")
             #expect(result.stderr.hasPrefix("trackerd: the daemon is not running"))
@@ -212,7 +213,7 @@ import Testing
         Refusal(arguments: ["config", "set", "retention.audit", "forever"], status: 65),
         Refusal(arguments: ["config", "set", "retention.colour", "1d"], status: 64),
         Refusal(arguments: ["audit", "--since", "last tuesday"], status: 64),
-        Refusal(arguments: ["notify", "breach", "--customer", "99", "--text", "/nonexistent/notice.txt"], status: 66),
+        Refusal(arguments: ["breach", "notify", "99", "--text", "/nonexistent/notice.txt"], status: 66),
     ])
     func refusedCommandLeavesTheDatabaseUntouched(_ row: Refusal) throws {
         let world = try Self.world()

@@ -63,7 +63,8 @@ import Testing
 
         let breach = world.root.appendingPathComponent("breach.txt")
         try Data("We must tell you of a data breach.".utf8).write(to: breach)
-        #expect(try world.trackerd(["notify", "breach", "--customer", "1", "--text", breach.path]).status == 0)
+        _ = try world.ok(["breach", "record", "--discovered", ISO8601DateFormatter().string(from: Date()), "--summary", breach.path, "--customer", "1"])
+        #expect(try world.trackerd(["breach", "notify", "1", "--text", breach.path]).status == 0)
         #expect(await simulation.waitForInbox(of: Self.phoneA, count: 2, timeout: .seconds(20))?.last?.text == "We must tell you of a data breach.")
         #expect(simulation.inbox(of: Self.phoneB)?.count == 1)
         #expect(try world.ok(["audit", "--customer", "1"]).contains("notice.breach"))

@@ -41,10 +41,12 @@ final class AdminWorld: @unchecked Sendable {
         try? FileManager.default.removeItem(at: root)
     }
 
-    /// Runs the CLI on this world's data directory.
+    /// Runs the CLI on this world's data directory. Notices' e-mail goes to `cat`, an MTA that
+    /// accepts everything (the e-mail half is tested against a real MTA in RightsMailTests).
     @discardableResult
-    func trackerd(_ arguments: [String]) throws -> ProcessRunner.Result {
-        try ProcessRunner.run("trackerd", arguments, environment: ["TRACKERD_DATA_DIR": dataDirectory.path])
+    func trackerd(_ arguments: [String], environment: [String: String] = [:]) throws -> ProcessRunner.Result {
+        let base = ["TRACKERD_DATA_DIR": dataDirectory.path, "TRACKERD_MAIL_FROM": "privacy@example.org", "TRACKERD_MAIL_SENDMAIL": "/bin/cat"]
+        return try ProcessRunner.run("trackerd", arguments, environment: base.merging(environment) { $1 })
     }
 
     /// Runs the CLI and returns its trimmed stdout; throws on a non-zero exit.

@@ -37,6 +37,17 @@ public enum AuditAction: String, Sendable, CaseIterable, Codable {
     case settingSet = "settings.set"
     case gatewayNumberAdd = "gateway.number-add"
     case gatewayNumberRemove = "gateway.number-remove"
+    case requestOpen = "request.open"
+    case requestVerify = "request.verify"
+    case requestClose = "request.close"
+    case requestShow = "request.show"
+    case breachRecord = "breach.record"
+    case breachReported = "breach.reported"
+    case breachShow = "breach.show"
+    /// A notice's SMS was accepted by a phone's modem (the e-mail is `notice.amendment` / `notice.breach`).
+    case smsNotice = "notice.sms"
+    /// The MTA did not accept a notice's e-mail after every retry.
+    case emailNoticeFailed = "notice.email-failed"
 }
 
 /// One audit row.
@@ -47,7 +58,7 @@ public struct AuditEntry: Sendable, Equatable, Codable {
     public var actor: String
     public var action: AuditAction
     public var customerID: Int64?
-    /// The phone or tracker the action concerned, when there was one.
+    /// The phone, tracker, request, breach or notice the action concerned, when there was one.
     public var subjectID: Int64?
 
     public init(id: Int64? = nil, at: Date, actor: String, action: AuditAction, customerID: Int64?, subjectID: Int64?) {

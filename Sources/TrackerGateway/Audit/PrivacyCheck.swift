@@ -2,10 +2,12 @@ import Foundation
 
 /// `trackerd privacy-check`: looks for anything that breaks the privacy invariants at rest.
 ///
-/// DESIGN.md invariants 1, 4 and 5: file modes (nothing readable by group or others), no file in
+/// DESIGN.md invariants 1, 4, 5 and 8: file modes (nothing readable by group or others), no file in
 /// the data directory holding anything shaped like a coordinate pair or a map link, nobody kept past
-/// retention, no audit entry older than the audit retention. A finding names the file or the id and
-/// the rule — never the matched bytes.
+/// retention, no audit entry older than the audit retention — and the rights clocks: a request near
+/// or past its due date, a verified request left open, a breach without its authority decision or
+/// with customers not yet notified, a customer never sent an amendment that went to others. A
+/// finding names the file or the id and the rule — never the matched bytes, never a name.
 public enum PrivacyCheck {
     public struct Finding: Sendable, Equatable, Codable, CustomStringConvertible {
         public enum Kind: String, Sendable, Codable {
@@ -13,6 +15,11 @@ public enum PrivacyCheck {
             case locationAtRest = "location-at-rest"
             case pastRetention = "past-retention"
             case auditPastRetention = "audit-past-retention"
+            case requestDue = "request-due"
+            case requestVerifiedOpen = "request-verified-open"
+            case breachAuthority = "breach-authority"
+            case breachNotification = "breach-notification"
+            case amendmentNotSent = "amendment-not-sent"
         }
 
         public var kind: Kind
@@ -28,8 +35,8 @@ public enum PrivacyCheck {
         public var description: String { "\(kind.rawValue): \(subject): \(detail)" }
     }
 
-    /// Every check over `dataDirectory` and the registry, at `now`.
-    public static func run(dataDirectory: URL, registry: Registry) throws -> [Finding] {
+    /// Every check over `dataDirectory` and the registry, at the registry's `now`; dates in `timeZone`.
+    public static func run(dataDirectory: URL, registry: Registry, timeZone: TimeZone = .current) throws -> [Finding] {
         var findings = try scanFiles(in: dataDirectory)
         let settings = try registry.retentionSettings()
         let plan = try registry.sweepPlan(policy: settings.policy)
@@ -40,6 +47,60 @@ public enum PrivacyCheck {
         if plan.auditEntries > 0 {
             findings.append(Finding(kind: .auditPastRetention, subject: "audit",
                                     detail: "\(plan.auditEntries) entries older than \(RetentionSettings.format(settings.audit)); run `trackerd retention sweep`"))
+        }
+        findings += rightsFindings(requests: try registry.requests(), breaches: try registry.breaches(),
+                                   amendmentGaps: try registry.amendmentGaps(), now: registry.currentTime(), timeZone: timeZone)
+        return findings
+    }
+
+    /// How long a verified request may stay open before it is reported: the identity is confirmed,
+    /// so the answer is all that is left.
+    public static let verifiedOpenGrace: TimeInterval = 86_400
+
+    /// The rights clocks (DESIGN.md invariant 8), a pure function of the register and `now`.
+    public static func rightsFindings(requests: [RightsRequest], breaches: [BreachRecord], amendmentGaps: [Registry.AmendmentGap],
+                                      now: Date, timeZone: TimeZone) -> [Finding] {
+        var findings: [Finding] = []
+        func show(_ date: Date) -> String { RightsDates.display(date, timeZone: timeZone) }
+        for request in requests where request.isOpen {
+            let subject = "request \(request.id)"
+            switch request.clock(at: now) {
+            case .overdue:
+                let late = request.loggedLate ? "; it was logged after its due date had passed" : ""
+                findings.append(Finding(kind: .requestDue, subject: subject,
+                                        detail: "\(request.kind.rawValue) request of customer \(request.customerID) was due \(show(request.dueAt)), overdue by \(RightsDates.span(now.timeIntervalSince(request.dueAt)))\(late)"))
+            case .near:
+                findings.append(Finding(kind: .requestDue, subject: subject,
+                                        detail: "\(request.kind.rawValue) request of customer \(request.customerID) is due \(show(request.dueAt)), in \(RightsDates.span(request.dueAt.timeIntervalSince(now)))"))
+            case .onTrack, .closedOnTime, .closedLate:
+                break
+            }
+            if let verified = request.verifiedAt, now.timeIntervalSince(verified) >= verifiedOpenGrace {
+                let answer = request.kind.answeringCommand.map { "`trackerd \($0) \(request.customerID) --request \(request.id)`" } ?? "`trackerd request close \(request.id)`"
+                findings.append(Finding(kind: .requestVerifiedOpen, subject: subject,
+                                        detail: "identity confirmed \(show(verified)) but still open; answer it with \(answer)"))
+            }
+        }
+        for breach in breaches {
+            let subject = "breach \(breach.id)"
+            switch breach.authorityClock(at: now) {
+            case .due:
+                findings.append(Finding(kind: .breachAuthority, subject: subject,
+                                        detail: "the supervisory authority must be told by \(show(breach.authorityDue)) (72 h after discovery), in \(RightsDates.span(breach.authorityDue.timeIntervalSince(now))); record it with `trackerd breach reported \(breach.id)`"))
+            case .overdue:
+                findings.append(Finding(kind: .breachAuthority, subject: subject,
+                                        detail: "no authority report recorded, and the 72 hours after discovery ended \(show(breach.authorityDue)), \(RightsDates.span(now.timeIntervalSince(breach.authorityDue))) ago"))
+            case .reportedOnTime, .reportedLate, .notRequired:
+                break
+            }
+            if !breach.allNotified {
+                findings.append(Finding(kind: .breachNotification, subject: subject,
+                                        detail: "\(breach.customersOnFile - breach.customersNotified) of \(breach.customersOnFile) affected customer(s) not notified by e-mail; run `trackerd breach notify \(breach.id)`"))
+            }
+        }
+        for gap in amendmentGaps {
+            findings.append(Finding(kind: .amendmentNotSent, subject: "customer \(gap.customerID)",
+                                    detail: "never sent amendment \(gap.version), which went to other customers from \(show(gap.firstSentAt)); run `trackerd notify amendment --version \(gap.version)` again"))
         }
         return findings
     }

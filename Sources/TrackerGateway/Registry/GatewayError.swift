@@ -24,6 +24,9 @@ public enum GatewayError: Error, Equatable, Sendable {
     case corruptData(path: String, reason: String)
     /// The operating system refused a file operation (`operation` names it, `errno` says why).
     case io(path: String, operation: String, errno: Int32)
+    /// A setting is missing or unusable: `key` is what the operator sets (`mail.from`,
+    /// `TRACKERD_MAIL_SENDMAIL`), `reason` the rule and where to set it.
+    case configuration(key: String, reason: String)
 }
 
 extension GatewayError: CustomStringConvertible {
@@ -50,6 +53,8 @@ extension GatewayError: CustomStringConvertible {
             return "\(path): \(reason)"
         case .io(let path, let operation, let errno):
             return "\(path): \(operation) failed: \(String(cString: strerror(errno)))"
+        case .configuration(let key, let reason):
+            return "\(key): \(reason)"
         }
     }
 

@@ -46,6 +46,12 @@ extension Registry {
     /// not be written), nothing is audited.
     @discardableResult
     public func exportCustomer(id: Int64, action: AuditAction = .customerExport, deliver: (CustomerExport) throws -> Void = { _ in }) throws -> CustomerExport {
+        try exportCustomer(id: id, action: action, alongside: { _ in }, deliver: deliver)
+    }
+
+    /// The same, with `alongside` run in the same transaction once the access is recorded (it closes
+    /// the rights request the copy answers, or throws and nothing happened).
+    func exportCustomer(id: Int64, action: AuditAction, alongside: (Database) throws -> Void, deliver: (CustomerExport) throws -> Void) throws -> CustomerExport {
         let time = now()
         return try write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM customers WHERE id = ? AND status <> 'erased'", arguments: [id]),
@@ -54,6 +60,7 @@ extension Registry {
             }
             // Recorded first, so the copy the customer gets shows this very access.
             try AuditLog.record(AuditEntry(at: time, actor: actor, action: action, customerID: id, subjectID: nil), in: db)
+            try alongside(db)
             let export = try customerExport(of: row, id: id, key: try vault.unwrap(wrapped), at: time, in: db)
             try deliver(export)
             return export
@@ -94,6 +101,11 @@ extension Registry {
 
     /// Corrects fields of an active or terminated customer; audited. Validated before the write opens.
     public func updateCustomer(id: Int64, _ update: CustomerUpdate) throws {
+        try updateCustomer(id: id, update, alongside: { _ in })
+    }
+
+    /// The same, with `alongside` run in the same transaction after the correction (the rights request).
+    func updateCustomer(id: Int64, _ update: CustomerUpdate, alongside: (Database) throws -> Void) throws {
         let fields = try update.validated()
         let time = now()
         try write { db in
@@ -123,6 +135,7 @@ extension Registry {
                     vault.seal(card.token, column: "customers.card_token", with: key), vault.seal(card.last4, column: "customers.card_last4", with: key), id])
             }
             try AuditLog.record(AuditEntry(at: time, actor: actor, action: .customerUpdate, customerID: id, subjectID: nil), in: db)
+            try alongside(db)
         }
         // The old values' pages may still sit in the write-ahead log.
         shredWriteAheadLog()

@@ -60,8 +60,9 @@ extension Registry {
         try erase(id: id, action: .customerErase)
     }
 
-    /// Erases for the operator (`customer.erase`) or for the retention sweep (`customer.purge`).
-    func erase(id: Int64, action: AuditAction) throws {
+    /// Erases for the operator (`customer.erase`) or for the retention sweep (`customer.purge`);
+    /// `alongside` runs in the same transaction afterwards (the erasure request it answers).
+    func erase(id: Int64, action: AuditAction, alongside: (Database) throws -> Void = { _ in }) throws {
         let time = now()
         try write { db in
             let status = try customerStatus(id, in: db)
@@ -81,6 +82,7 @@ extension Registry {
                 WHERE id = ?
                 """, arguments: [seconds, seconds, id])
             try AuditLog.record(AuditEntry(at: time, actor: actor, action: action, customerID: id, subjectID: nil), in: db)
+            try alongside(db)
         }
         shredWriteAheadLog()
     }

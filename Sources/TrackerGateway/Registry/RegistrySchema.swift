@@ -236,6 +236,101 @@ enum RegistrySchema {
                 CREATE INDEX tracker_gateway_numbers_by_number ON tracker_gateway_numbers(gateway_number_id);
                 """)
         }
+        migrator.registerMigration("v5: data-subject requests, breaches, e-mail notices") { db in
+            // DESIGN.md invariant 8: every request and breach has its clock; a notice counts per
+            // customer and channel once it was handed over. Rows hold ids, kinds, dates and outcomes;
+            // every free text is a sealed blob (the customer's key, or the register-notes key for what
+            // spans customers), and erasing a customer nulls the notes sealed under its key.
+            try db.execute(sql: """
+                INSERT INTO audit_actions (name) VALUES
+                    ('request.open'), ('request.verify'), ('request.close'), ('request.show'),
+                    ('breach.record'), ('breach.reported'), ('breach.show'),
+                    ('notice.sms'), ('notice.email-failed');
+                INSERT INTO setting_keys (name) VALUES ('rights.deadline');
+
+                CREATE TABLE rights_requests (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    customer_id INTEGER NOT NULL REFERENCES customers(id),
+                    kind TEXT NOT NULL CHECK (kind IN ('access', 'correction', 'erasure', 'objection')),
+                    channel TEXT CHECK (channel IS NULL OR channel IN ('email', 'letter', 'phone', 'sms')),
+                    received_at INTEGER NOT NULL,
+                    logged_at INTEGER NOT NULL CHECK (logged_at >= received_at),
+                    due_at INTEGER NOT NULL CHECK (due_at > received_at),
+                    note_sealed BLOB,
+                    verified_at INTEGER,
+                    verification_sealed BLOB CHECK (verification_sealed IS NULL OR verified_at IS NOT NULL),
+                    copy_produced_at INTEGER CHECK (copy_produced_at IS NULL OR kind = 'access'),
+                    closed_at INTEGER,
+                    outcome TEXT CHECK (outcome IS NULL OR outcome IN ('done', 'refused', 'withdrawn')),
+                    closing_note_sealed BLOB CHECK (closing_note_sealed IS NULL OR closed_at IS NOT NULL),
+                    CHECK ((closed_at IS NULL) = (outcome IS NULL)),
+                    -- Only a requester whose identity was confirmed gets a right carried out.
+                    CHECK (outcome IS NOT 'done' OR verified_at IS NOT NULL)
+                );
+                CREATE INDEX rights_requests_by_customer ON rights_requests(customer_id);
+                CREATE INDEX rights_requests_open ON rights_requests(due_at) WHERE closed_at IS NULL;
+
+                CREATE TABLE breaches (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    discovered_at INTEGER NOT NULL,
+                    recorded_at INTEGER NOT NULL CHECK (recorded_at >= discovered_at),
+                    -- Set when the breach concerns one customer: its summary is sealed under that key.
+                    sealing_customer_id INTEGER REFERENCES customers(id),
+                    summary_sealed BLOB CHECK (summary_sealed IS NOT NULL OR sealing_customer_id IS NOT NULL),
+                    authority_decision TEXT CHECK (authority_decision IS NULL OR authority_decision IN ('reported', 'not-required')),
+                    authority_at INTEGER CHECK (authority_at IS NULL OR authority_at >= discovered_at),
+                    authority_sealed BLOB,
+                    CHECK ((authority_decision IS NULL) = (authority_at IS NULL)),
+                    CHECK ((authority_decision IS NULL) = (authority_sealed IS NULL))
+                );
+                CREATE TABLE breach_customers (
+                    breach_id INTEGER NOT NULL REFERENCES breaches(id),
+                    customer_id INTEGER NOT NULL REFERENCES customers(id),
+                    PRIMARY KEY (breach_id, customer_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX breach_customers_by_customer ON breach_customers(customer_id);
+
+                -- A notice is an amendment (by version) or a breach's; its text is never stored.
+                CREATE TABLE notices (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    kind TEXT NOT NULL CHECK (kind IN ('amendment', 'breach')),
+                    version TEXT CHECK (version IS NULL OR length(version) BETWEEN 1 AND 32),
+                    breach_id INTEGER UNIQUE REFERENCES breaches(id),
+                    created_at INTEGER NOT NULL,
+                    UNIQUE (kind, version),
+                    CHECK ((kind = 'amendment') = (version IS NOT NULL)),
+                    CHECK ((kind = 'breach') = (breach_id IS NOT NULL))
+                );
+                -- Per customer and channel: when it was handed over (NULL: not yet), and the failed tries.
+                CREATE TABLE notice_deliveries (
+                    notice_id INTEGER NOT NULL REFERENCES notices(id),
+                    customer_id INTEGER NOT NULL REFERENCES customers(id),
+                    email_sent_at INTEGER,
+                    email_attempts INTEGER NOT NULL DEFAULT 0 CHECK (email_attempts >= 0),
+                    email_failed_at INTEGER,
+                    sms_sent_at INTEGER,
+                    PRIMARY KEY (notice_id, customer_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX notice_deliveries_by_customer ON notice_deliveries(customer_id);
+
+                -- Amendment notices sent before v5 went by SMS only; they become notices of their version.
+                INSERT INTO notices (kind, version, created_at)
+                    SELECT 'amendment', amendment_version, MIN(amendment_notified_at) FROM customers
+                    WHERE amendment_version IS NOT NULL AND amendment_notified_at IS NOT NULL GROUP BY amendment_version;
+                INSERT INTO notice_deliveries (notice_id, customer_id, sms_sent_at)
+                    SELECT n.id, c.id, c.amendment_notified_at FROM customers c
+                    JOIN notices n ON n.kind = 'amendment' AND n.version = c.amendment_version
+                    WHERE c.amendment_notified_at IS NOT NULL;
+
+                -- Erasure destroys the customer's key; the notes sealed under it go with it, the dates stay.
+                CREATE TRIGGER customers_erase_register_notes AFTER UPDATE OF wrapped_key ON customers
+                WHEN OLD.wrapped_key IS NOT NULL AND NEW.wrapped_key IS NULL BEGIN
+                    UPDATE rights_requests SET note_sealed = NULL, verification_sealed = NULL, closing_note_sealed = NULL
+                        WHERE customer_id = NEW.id;
+                    UPDATE breaches SET summary_sealed = NULL WHERE sealing_customer_id = NEW.id;
+                END;
+                """)
+        }
         return migrator
     }
 }

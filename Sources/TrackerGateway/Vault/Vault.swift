@@ -3,8 +3,10 @@ import Foundation
 
 /// Field encryption and the blind index: AES-GCM under per-customer data keys, HMAC-SHA256 for lookups.
 ///
-/// DESIGN.md invariant 4. Two keys are derived from the master key with HKDF-SHA256 (RFC 5869) and
+/// DESIGN.md invariant 4. Keys are derived from the master key with HKDF-SHA256 (RFC 5869) and
 /// distinct `info` labels, so the key that wraps data keys never keys the blind index and vice versa.
+/// The register-notes key seals what belongs to no single customer (a breach that spans customers,
+/// the supervisory authority's name), so erasing one customer cannot shred it.
 /// A sealed value is the AES-GCM combined form, nonce ‖ ciphertext ‖ tag (NIST SP 800-38D); its
 /// associated data names the column it belongs in, so a ciphertext moved to another column fails to open.
 // @unchecked: holds only immutable SymmetricKeys (see MasterKey).
@@ -12,6 +14,8 @@ public struct Vault: @unchecked Sendable {
     private let wrappingKey: SymmetricKey
     private let blindIndexKey: SymmetricKey
     private let keyCheckKey: SymmetricKey
+    /// Seals register notes that span customers (DESIGN.md invariant 8); used like a customer's data key.
+    let registerNotesKey: DataKey
 
     /// Bytes in a blind index (a full HMAC-SHA256).
     public static let blindIndexByteCount = 32
@@ -20,6 +24,7 @@ public struct Vault: @unchecked Sendable {
         wrappingKey = Vault.derive(from: masterKey, label: "trackerd v1 data-key wrapping")
         blindIndexKey = Vault.derive(from: masterKey, label: "trackerd v1 blind index")
         keyCheckKey = Vault.derive(from: masterKey, label: "trackerd v1 key check")
+        registerNotesKey = DataKey(key: Vault.derive(from: masterKey, label: "trackerd v1 register notes"))
     }
 
     private static func derive(from masterKey: MasterKey, label: String) -> SymmetricKey {

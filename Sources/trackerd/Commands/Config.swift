@@ -12,6 +12,7 @@ extension Trackerd {
               retention.after-termination  grace period before a terminated customer is purged (default 30d)
               retention.audit              age at which audit entries are deleted (default 90d)
               retention.sweep-interval     how often the daemon sweeps (default 1h, 1m to 1d)
+              rights.deadline              time to answer a data-subject request (default 10d, 1d to 90d)
             Durations: a number and a unit d, h, m or s (30d, 12h, 90m); a bare number is days.
 
             Examples:
@@ -23,7 +24,7 @@ extension Trackerd {
 
         static func key(_ text: String) throws -> RetentionSettings.Key {
             guard let key = RetentionSettings.Key(rawValue: text) else {
-                let known = RetentionSettings.Key.allCases.map(\.rawValue).joined(separator: ", ")
+                let known = (RetentionSettings.Key.allCases.map(\.rawValue) + [RightsSettings.deadlineKey]).joined(separator: ", ")
                 throw CommandFailure(exitCode: .usage, message: "unknown setting '\(text)'; known: \(known)")
             }
             return key
@@ -35,6 +36,10 @@ extension Trackerd {
             @Argument(help: ArgumentHelp("The setting.", valueName: "key")) var key: String
 
             func run() throws {
+                if key == RightsSettings.deadlineKey {
+                    print(RetentionSettings.format(try data.withRegistry { registry in try registry.rightsDeadline() }))
+                    return
+                }
                 let key = try Config.key(key)
                 let settings = try data.withRegistry { registry in try registry.retentionSettings() }
                 print(RetentionSettings.format(settings.value(for: key)))
@@ -48,6 +53,10 @@ extension Trackerd {
             @Argument(help: ArgumentHelp("The new value.", valueName: "value")) var value: String
 
             func run() throws {
+                if key == RightsSettings.deadlineKey {
+                    try data.withRegistry { registry in try registry.setRightsDeadline(value) }
+                    return
+                }
                 let key = try Config.key(key)
                 try data.withRegistry { registry in try registry.setRetention(key, to: value) }
             }
@@ -59,8 +68,9 @@ extension Trackerd {
             @OptionGroup var output: OutputOptions
 
             func run() throws {
-                let settings = try data.withRegistry { registry in try registry.retentionSettings() }
+                let (settings, deadline) = try data.withRegistry { registry in (try registry.retentionSettings(), try registry.rightsDeadline()) }
                 let values = RetentionSettings.Key.allCases.map { ($0.rawValue, RetentionSettings.format(settings.value(for: $0))) }
+                    + [(RightsSettings.deadlineKey, RetentionSettings.format(deadline))]
                 if output.json {
                     print(try JSONOutput.string(Dictionary(uniqueKeysWithValues: values)))
                 } else {

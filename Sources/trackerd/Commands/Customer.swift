@@ -141,6 +141,8 @@ extension Trackerd.Customer {
 
             Examples:
               trackerd customer update 12 --email anna.schmidt@example.de
+              trackerd customer update 12 --address "Hafenweg 9, 20457 Hamburg" \\
+                  --request 4
               trackerd customer update 12 --card-token tok_new --card-last4 1881
               trackerd customer update 12 --remove-card
             """)
@@ -153,11 +155,14 @@ extension Trackerd.Customer {
         @Option(name: .customLong("card-token"), help: "The payment processor's card token (never a card number).") var cardToken: String?
         @Option(name: .customLong("card-last4"), help: ArgumentHelp("The card's last four digits.", valueName: "NNNN")) var cardLast4: String?
         @Flag(name: .customLong("remove-card"), help: "Forget the card token and last four digits.") var removeCard = false
+        @Option(name: .customLong("request"), help: ArgumentHelp("The verified correction request this answers; closed as done.", valueName: "id")) var requestID: Int64?
 
         func run() throws {
             let update = CustomerUpdate(name: name, address: address, email: email, cardToken: cardToken, cardLast4: cardLast4, removeCard: removeCard)
-            try data.withRegistry { registry in try registry.updateCustomer(id: id, update) }
-            print("customer \(id) updated")
+            try data.withRegistry { registry in
+                if let requestID { try registry.updateCustomer(id: id, update, answering: requestID) } else { try registry.updateCustomer(id: id, update) }
+            }
+            print("customer \(id) updated" + (requestID.map { "; request \($0) closed" } ?? ""))
         }
     }
 
@@ -200,18 +205,22 @@ extension Trackerd.Customer {
 
             Examples:
               trackerd customer erase 12 --yes
+              trackerd customer erase 12 --yes --request 5
             """)
 
         @OptionGroup var data: DataDirectoryOptions
         @Argument(help: ArgumentHelp("The customer's id.", valueName: "id")) var id: Int64
         @Flag(help: "Confirm the erasure (required).") var yes = false
+        @Option(name: .customLong("request"), help: ArgumentHelp("The verified erasure request this answers; closed as done.", valueName: "id")) var requestID: Int64?
 
         func run() throws {
             guard yes else {
                 throw CommandFailure(exitCode: .usage, message: "erasing destroys customer \(id)'s data for good; add --yes to confirm")
             }
-            try data.withRegistry { registry in try registry.eraseCustomer(id: id) }
-            print("customer \(id) erased")
+            try data.withRegistry { registry in
+                if let requestID { try registry.eraseCustomer(id: id, answering: requestID) } else { try registry.eraseCustomer(id: id) }
+            }
+            print("customer \(id) erased" + (requestID.map { "; request \($0) closed" } ?? ""))
         }
     }
 
@@ -227,28 +236,37 @@ extension Trackerd.Customer {
             Examples:
               trackerd customer export 12
               trackerd customer export 12 --out /root/customer-12.json
+              trackerd customer export 12 --out /root/customer-12.json --request 3
             """)
 
         @OptionGroup var data: DataDirectoryOptions
         @Argument(help: ArgumentHelp("The customer's id.", valueName: "id")) var id: Int64
         @Option(help: ArgumentHelp("Write to this new file instead of stdout.", valueName: "file")) var out: String?
+        @Option(name: .customLong("request"), help: ArgumentHelp("The verified access request this answers; closed as done.", valueName: "id")) var requestID: Int64?
 
         func run() throws {
             try data.withRegistry { registry in
-                guard let out else {
-                    print(try JSONOutput.string(try registry.exportCustomer(id: id)))
-                    return
-                }
-                // Written inside the transaction that audits the export: a copy that could not be
-                // written (the file exists, the disk is full) is not recorded as given.
+                // The copy is written inside the transaction that audits the export (and closes the
+                // request it answers): a copy that could not be written (the file exists, the disk
+                // is full) is not recorded as given, and closes nothing.
                 var created = false
+                let deliver: (CustomerExport) throws -> Void = { export in
+                    let json = try JSONOutput.string(export)
+                    guard let out else {
+                        print(json)
+                        return
+                    }
+                    try SecureFile.createPrivate(out, contents: Array((json + "\n").utf8))
+                    created = true
+                }
                 do {
-                    try registry.exportCustomer(id: id) { export in
-                        try SecureFile.createPrivate(out, contents: Array((try JSONOutput.string(export) + "\n").utf8))
-                        created = true
+                    if let requestID {
+                        try registry.exportCustomer(id: id, answering: requestID, deliver: deliver)
+                    } else {
+                        try registry.exportCustomer(id: id, deliver: deliver)
                     }
                 } catch {
-                    if created { unlink(out) }
+                    if created, let out { unlink(out) }
                     throw error
                 }
             }

@@ -3,90 +3,104 @@ import Foundation
 import TrackerGateway
 
 extension Trackerd {
-    /// `trackerd notify amendment|breach` — notices to customers by SMS through the daemon.
+    /// `trackerd notify amendment` — a privacy-policy amendment by e-mail and SMS.
     struct Notify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Send customers a privacy-policy amendment or a data-breach notice by SMS.",
+            abstract: "Send customers a privacy-policy amendment by e-mail and SMS.",
             discussion: """
-            The text goes through the running daemon (exit 69 when it is not running) to every \
-            consenting phone of each customer; a phone that texted STOP gets nothing. The date is \
-            recorded per customer (never the text). Exit 1 when a send failed: the customers it \
-            reached are recorded, the others are listed on stderr.
+            E-mail goes through the host's MTA (TRACKERD_MAIL_SENDMAIL, default \
+            "/usr/sbin/sendmail -t -oi"; the sender is TRACKERD_MAIL_FROM, required: exit 78 \
+            without it). SMS goes through the running daemon (exit 69 when it is not running) to \
+            every consenting phone; a phone that texted STOP gets nothing. A customer counts as \
+            notified once the MTA accepted the e-mail; an MTA that fails is retried, then reported \
+            (one line per customer, exit 1) and never counted. The register keeps, per customer and \
+            channel, when it was sent (never the text): running the same command again sends only \
+            what was not sent. Breach notices are `trackerd breach notify`.
             """,
-            subcommands: [Amendment.self, Breach.self])
+            subcommands: [Amendment.self])
 
         struct Amendment: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Notify every active customer of a privacy-policy amendment.",
                 discussion: """
-                A customer who terminates within 30 days of the notice is marked as terminating \
-                under the amendment (no fee).
+                A customer who terminates within 30 days of the day its e-mail was accepted is \
+                marked as terminating under the amendment (no fee).
 
                 Examples:
                   trackerd notify amendment --version 2026-12 \\
                       --text /etc/trackerd/amendment-2026-12.txt
+                  TRACKERD_MAIL_FROM=privacy@example.org trackerd notify amendment \\
+                      --version 2026-12 --text amendment.txt \\
+                      --subject "Neue Datenschutzerklärung"
                 """)
             @OptionGroup var data: DataDirectoryOptions
             @Option(help: ArgumentHelp("The policy's version tag (letters, digits, . _ -).", valueName: "V")) var version: String
             @OptionGroup var text: TextFileOptions
+            @Option(help: ArgumentHelp("The e-mail's subject.", valueName: "text")) var subject: String?
 
             func run() throws {
                 let tag = try CLIError.reporting { try Registry.validatedVersion(version) }
                 let body = try text.read()
-                let recipients = try data.withRegistry { registry in try registry.amendmentRecipients() }
-                try Notify.send(body, to: recipients, notice: .amendment(version: tag), data: data)
+                try Notify.send(.amendment(version: tag), text: body, mailSubject: subject ?? "Our privacy policy changes (\(tag))", data: data)
             }
         }
 
-        struct Breach: ParsableCommand {
-            static let configuration = CommandConfiguration(
-                abstract: "Notify the named customers of a personal-data breach.",
-                discussion: """
-                Examples:
-                  trackerd notify breach --customer 12 --customer 14 \\
-                      --text /root/breach-notice.txt
-                """)
-            @OptionGroup var data: DataDirectoryOptions
-            @Option(name: .customLong("customer"), help: ArgumentHelp("A customer to notify (repeatable).", valueName: "id")) var customerIDs: [Int64] = []
-            @OptionGroup var text: TextFileOptions
-
-            func run() throws {
-                let body = try text.read()
-                let recipients = try data.withRegistry { registry in try registry.breachRecipients(customerIDs: customerIDs) }
-                try Notify.send(body, to: recipients, notice: .breach, data: data)
+        /// Sends `text` by e-mail and SMS to every customer that still needs it, and reports.
+        ///
+        /// Refuses before sending anything when mail is not configured (78) or, if an SMS is still
+        /// to go, when no daemon runs (69).
+        static func send(_ notice: Registry.NoticeSubject, text: String, mailSubject: String, data: DataDirectoryOptions) throws {
+            let (from, transport) = try CLIError.reporting { () -> (MailAddress, SendmailTransport) in
+                let settings = try MailSettings.resolve(environment: ProcessInfo.processInfo.environment)
+                let from = try settings.requiredFrom()
+                let transport = SendmailTransport(settings: settings)
+                _ = try transport.executable()
+                return (from, transport)
             }
-        }
-
-        /// Sends to each recipient's phones, then records the customers at least one phone accepted.
-        static func send(_ body: String, to recipients: [Registry.NoticeRecipient], notice: Registry.Notice, data: DataDirectoryOptions) throws {
-            let client = DaemonClient(dataDirectory: data.resolvedDataDirectory())
-            // Fail before sending anything when no daemon runs.
-            _ = try client.request(["op": "status"], timeout: .seconds(10))
-            var reached: [Int64] = []
-            var failed: [Int64] = []
-            var withoutPhone: [Int64] = []
-            for recipient in recipients {
-                guard !recipient.phones.isEmpty else {
-                    withoutPhone.append(recipient.customerID)
-                    continue
-                }
-                var accepted = 0
-                for phone in recipient.phones {
+            let mailSubject = try CLIError.reporting { try NoticeDispatch.validatedSubject(mailSubject) }
+            try data.withRegistry { registry in
+                let pending = try registry.pendingNotices(notice)
+                let client = DaemonClient(dataDirectory: data.resolvedDataDirectory())
+                let needsSMS = pending.contains(where: \.needsSMS)
+                if needsSMS { _ = try client.request(["op": "status"], timeout: .seconds(10)) }
+                let dispatch = NoticeDispatch(registry: registry, subject: notice, from: from, transport: transport)
+                let results = try dispatch.run(pending, text: text, mailSubject: mailSubject, sms: needsSMS ? { number, body in
                     do {
-                        _ = try client.request(["op": "send", "to": phone.number, "text": body])
-                        accepted += 1
+                        _ = try client.request(["op": "send", "to": number, "text": body])
+                        return true
                     } catch let failure as CommandFailure where failure.exitCode == .findings {
-                        continue
+                        return false
                     }
+                } : nil)
+                try report(results)
+            }
+        }
+
+        /// One summary line on stdout; one line per customer not notified on stderr, then exit 1.
+        static func report(_ results: [NoticeDispatch.CustomerResult]) throws {
+            let emailed = results.filter { $0.email == .sent }.count
+            let before = results.filter { $0.email == .alreadySent }.count
+            let texted = results.filter { $0.sms == .sent }.count
+            let withoutPhone = results.filter { $0.sms == .none }.count
+            var summary = "notified \(emailed) customer(s) by e-mail, \(texted) by SMS"
+            if before > 0 { summary += "; \(before) had been notified before" }
+            if withoutPhone > 0 { summary += "; \(withoutPhone) without a consenting phone" }
+            print(summary)
+            var failed = 0
+            for result in results {
+                var reasons: [String] = []
+                switch result.email {
+                case .failed(let reason): reasons.append("e-mail not handed over: \(reason)")
+                case .notTried: reasons.append("e-mail not tried: the MTA had failed for several customers in a row")
+                case .sent, .alreadySent, .none: break
                 }
-                if accepted > 0 { reached.append(recipient.customerID) } else { failed.append(recipient.customerID) }
+                if case .failed(let reason) = result.sms { reasons.append(reason) }
+                guard !reasons.isEmpty else { continue }
+                failed += 1
+                FileHandle.standardError.write(Data("trackerd: customer \(result.customerID): \(reasons.joined(separator: "; "))\n".utf8))
             }
-            if !reached.isEmpty {
-                try data.withRegistry { registry in try registry.recordNotice(notice, customerIDs: reached) }
-            }
-            print("notified \(reached.count) customer(s)" + (withoutPhone.isEmpty ? "" : "; \(withoutPhone.count) without a consenting phone"))
-            if !failed.isEmpty {
-                throw CommandFailure(exitCode: .findings, message: "no phone accepted the notice for customer(s) \(failed.map(String.init).joined(separator: ", "))")
+            if failed > 0 {
+                throw CommandFailure(exitCode: .findings, message: "\(failed) customer(s) not fully notified; run the same command again to send the rest")
             }
         }
     }

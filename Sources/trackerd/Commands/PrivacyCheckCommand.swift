@@ -12,7 +12,10 @@ extension Trackerd {
             Findings: a file or the directory readable by group or others; a file in the data \
             directory holding something shaped like a coordinate pair or a map link; a customer \
             past retention.after-termination without a dispute; audit entries older than \
-            retention.audit. Exit 0 clean, 1 findings.
+            retention.audit; a data-subject request due within 2 days or overdue, or verified a day \
+            ago and still open; a breach without its authority decision (72 h) or with customers \
+            not yet notified; a customer never sent an amendment that went to others. Dates in the \
+            zone of TZ. Exit 0 clean, 1 findings.
 
             Examples:
               trackerd privacy-check
@@ -28,7 +31,7 @@ extension Trackerd {
             let fileFindings = try CLIError.reporting { try PrivacyCheck.scanFiles(in: directory) }
             var findings = fileFindings
             if fileFindings.allSatisfy({ $0.kind != .fileMode }) {
-                findings += try data.withRegistry { registry in try PrivacyCheck.run(dataDirectory: directory, registry: registry) }
+                findings += try data.withRegistry { registry in try PrivacyCheck.run(dataDirectory: directory, registry: registry, timeZone: RightsDates.operatorTimeZone()) }
                     .filter { finding in !fileFindings.contains(finding) }
             }
             if output.json {

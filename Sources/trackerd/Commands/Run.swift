@@ -18,7 +18,8 @@ extension Trackerd {
 
             Examples:
               trackerd run --device /dev/ttyUSB2 --own-number +4917000000001
-              trackerd run --device /tmp/trackersim.tty --own-number +4917000000001 --receive direct
+              trackerd run --device /tmp/trackersim.tty --own-number +4917000000001 \\
+                  --receive direct
             """
         )
 

@@ -24,7 +24,8 @@ extension Trackerd.Tracker {
             command password (teltonika: "<login> <password>"). Then run `tracker provision`.
 
             Examples:
-              trackerd tracker add --customer 12 --number "+49 151 99887766" --model tk103 --password 123456 --label van
+              trackerd tracker add --customer 12 --number "+49 151 99887766" \\
+                  --model tk103 --password 123456 --label van
             """)
 
         @OptionGroup var data: DataDirectoryOptions
