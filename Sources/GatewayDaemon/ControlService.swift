@@ -6,12 +6,14 @@ import ServiceLifecycle
 import TrackerGateway
 
 /// The daemon's control socket (0600, in the data directory): `status` for `trackerd status`,
-/// `send` for the CLI commands that reach phones and trackers through the modem. JSON lines.
+/// `send` for the CLI commands that reach phones through a modem, `provision` for `trackerd
+/// tracker provision`. JSON lines, parsed by `ControlRequest`; one thread serves every
+/// connection (LineSocketServer), and the work each request needs is posted to the modem
+/// threads (`daemon.status()` asks each modem service on its own thread).
 struct ControlService: Service {
     let path: String
     let daemon: Daemon
-    /// Answers `{"op":"provision","tracker":ID,"timeout":SECONDS}` (ControlService+Provision).
-    let provisioner: Provisioner?
+    let provisioner: Provisioner
     let logger: Logger
 
     func run() async throws {
@@ -25,38 +27,38 @@ struct ControlService: Service {
         server.stop()
     }
 
-    private func handle(_ line: String) async -> String {
-        guard let request = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-              let op = request["op"] as? String
-        else { return Self.error("request must be a JSON object with an \"op\"") }
-        switch op {
-        case "status":
+    func handle(_ line: String) async -> String {
+        let request: ControlRequest
+        do {
+            request = try ControlRequest.parse(line)
+        } catch {
+            return ControlRequest.reply(error: error)
+        }
+        switch request {
+        case .status:
             let snapshot = await daemon.status()
             guard let data = try? JSONOutput.encoder.encode(StatusReply(ok: true, status: snapshot)) else {
-                return Self.error("status could not be encoded")
+                return ControlRequest.reply(error: "status could not be encoded")
             }
             return String(decoding: data, as: UTF8.self)
-        case "send":
-            guard let to = request["to"] as? String, let text = request["text"] as? String else {
-                return Self.error("send needs \"to\" and \"text\"")
-            }
+        case .send(let to, let text):
             do {
-                guard let modem = await daemon.readyModem() else { return Self.error("send failed: no modem is ready") }
+                guard let modem = await daemon.readyModem(for: .reply) else {
+                    return ControlRequest.reply(error: "send failed: no modem is ready")
+                }
                 let references = try await modem.send(text: text, to: to, ucs2: !GSM7.canEncode(text), purpose: .reply)
-                return "{\"ok\":true,\"references\":[\(references.map(String.init).joined(separator: ","))]}"
+                return ControlRequest.reply(sentReferences: references)
             } catch {
-                return Self.error("send failed: \(error)")
+                return ControlRequest.reply(error: "send failed: \(error)")
             }
-        case "provision":
-            return await provision(request)
-        default:
-            return Self.error("unknown op")
+        case .provision(let trackerID, let timeout):
+            do {
+                let outcome = try await provisioner.provision(trackerID: trackerID, timeout: timeout)
+                return ControlRequest.reply(acknowledged: outcome.acknowledged, numbers: outcome.acknowledgedNumbers.count)
+            } catch {
+                return ControlRequest.reply(error: "provision failed: \(error)")
+            }
         }
-    }
-
-    static func error(_ message: String) -> String {
-        let escaped = message.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
-        return "{\"ok\":false,\"error\":\"\(escaped)\"}"
     }
 }
 

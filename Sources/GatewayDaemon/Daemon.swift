@@ -14,6 +14,7 @@ public final class Daemon: Sendable {
     public let registry: Registry
     public let relay: Relay
     public let modems: [ModemService]
+    public let pool: ModemPool
     let logger: Logger
     let startedAt = Date()
 
@@ -24,7 +25,9 @@ public final class Daemon: Sendable {
         precondition(!configuration.modems.isEmpty, "a daemon needs at least one modem")
         let numbers = try configuration.modems.map { try registry.requireGatewayNumber($0.number) }
         var relayConfiguration = configuration.relay
-        relayConfiguration.gatewayNumbers = numbers + relayConfiguration.gatewayNumbers.filter { !numbers.contains($0) }
+        // Every gateway number the registry holds, not only the pool's: nothing is relayed to one.
+        let registered = (try? registry.gatewayNumbers()) ?? []
+        relayConfiguration.gatewayNumbers = numbers + (registered + relayConfiguration.gatewayNumbers).filter { !$0.isEmpty && !numbers.contains($0) }
         let executors = configuration.modems.map { ModemExecutor(name: "modem \($0.device)", time: configuration.time) }
         // The relay's sleeps run on the modem thread that asks for them; the first is the fallback.
         let relay = Relay(configuration: relayConfiguration, directory: registry, clock: ExecutorClock(fallback: executors[0]), logger: logger)
@@ -32,9 +35,13 @@ public final class Daemon: Sendable {
         self.registry = registry
         self.logger = logger
         self.relay = relay
-        modems = zip(configuration.modems, executors).map { setup, executor in
-            ModemService(setup: setup, executor: executor, configuration: configuration, relay: relay, logger: logger)
+        let pool = ModemPool(numbers: numbers)
+        modems = configuration.modems.indices.map { index in
+            ModemService(setup: configuration.modems[index], index: index, pool: pool, executor: executors[index],
+                         configuration: configuration, relay: relay, logger: logger)
         }
+        pool.attach(modems)
+        self.pool = pool
     }
 
     /// What `trackerd status` shows.

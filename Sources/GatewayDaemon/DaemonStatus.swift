@@ -8,10 +8,28 @@ public struct DaemonStatus: Codable, Sendable {
     public var pid: Int32
     public var startedAt: Date
     public var modems: [ModemSnapshot]
+    /// The pool's totals over every modem.
+    public var pool: PoolTotals
     public var relay: RelayCounters
 
+    public init(pid: Int32, startedAt: Date, modems: [ModemSnapshot], relay: RelayCounters) {
+        self.pid = pid
+        self.startedAt = startedAt
+        self.modems = modems
+        self.relay = relay
+        pool = PoolTotals(
+            modems: modems.count, ready: modems.filter { $0.state == .ready }.count,
+            sends: modems.reduce(0) { $0 + $1.sends }, sendFailures: modems.reduce(0) { $0 + $1.sendFailures })
+    }
+}
+
+/// What the pool of modems did, added up.
+public struct PoolTotals: Codable, Sendable, Equatable {
+    public var modems: Int
     /// Modems ready to send and receive now.
-    public var modemsReady: Int { modems.filter { $0.state == .ready }.count }
+    public var ready: Int
+    public var sends: Int
+    public var sendFailures: Int
 }
 
 /// One modem's live status.

@@ -38,6 +38,7 @@ extension ModemService: ModemDelegate {
         case .registration(let registration):
             logger.info("network registration", metadata: ["state": "\(registration.name)"])
             status.registration = registration.name
+            pool.setRegistered(index, registration.isRegistered)
         case .storageFull(let storage, let used, let total):
             logger.critical("ALARM: modem storage full; the network will hold new messages", metadata: ["storage": "\(storage)", "used": "\(used)", "total": "\(total)"])
             status.storageFull = true
@@ -61,13 +62,33 @@ extension ModemService: ModemDelegate {
 extension ModemService: RelayPort {
     public nonisolated var taskExecutor: (any TaskExecutor)? { executor }
 
+    /// Sends out of the pool: the best healthy modem for `purpose` (this one first for a reply),
+    /// and on a refusal once more out of the next one. None healthy: `NoModemAvailable`.
     public func send(text: String, to number: String, ucs2: Bool, purpose: SendPurpose) async throws -> [Int] {
+        let candidates = pool.candidates(for: purpose, origin: index)
+        guard !candidates.isEmpty else { throw NoModemAvailable(purpose: purpose) }
+        var lastError: (any Error)?
+        for candidate in candidates.prefix(2) {
+            do {
+                return try await candidate === self ? sendHere(text: text, to: number, ucs2: ucs2) : candidate.sendHere(text: text, to: number, ucs2: ucs2)
+            } catch {
+                lastError = error
+            }
+        }
+        throw lastError ?? NoModemAvailable(purpose: purpose)
+    }
+
+    /// Sends out of this very modem.
+    func sendHere(text: String, to number: String, ucs2: Bool) async throws -> [Int] {
         guard let modem, status.state == .ready else { throw ModemUnavailable() }
+        pool.sendStarted(index)
         do {
             let references = try await modem.send(text: text, to: number, forceUCS2: ucs2)
+            pool.sendEnded(index, succeeded: true)
             status.sends += 1
             return references
         } catch {
+            pool.sendEnded(index, succeeded: false)
             status.sendFailures += 1
             throw error
         }
@@ -90,7 +111,7 @@ extension ModemService: RelayPort {
     }
 }
 
-/// No modem is connected right now (unplugged, re-opening, or shutting down).
+/// This modem is not connected right now (unplugged, re-opening, or shutting down).
 struct ModemUnavailable: Error, CustomStringConvertible {
     var description: String { "modem not connected" }
 }

@@ -19,6 +19,9 @@ public actor ModemService {
 
     let configuration: DaemonConfiguration
     let relay: Relay
+    /// This modem's place in the pool, and the pool its sends are routed through.
+    public nonisolated let index: Int
+    let pool: ModemPool
     let logger: Logger
     var status: ModemSnapshot
     var modem: Modem?
@@ -29,8 +32,10 @@ public actor ModemService {
     private var probeFailures = 0
     private var waitingForDeviceSaid = false
 
-    public init(setup: ModemSetup, executor: ModemExecutor, configuration: DaemonConfiguration, relay: Relay, logger: Logger) {
+    init(setup: ModemSetup, index: Int, pool: ModemPool, executor: ModemExecutor, configuration: DaemonConfiguration, relay: Relay, logger: Logger) {
         self.setup = setup
+        self.index = index
+        self.pool = pool
         self.configuration = configuration
         self.relay = relay
         var logger = logger
@@ -58,6 +63,7 @@ public actor ModemService {
             first = false
             let reachedReady = await runOneConnection()
             modem = nil
+            pool.setReady(index, false)
             cancelProbe()
             if isShuttingDown { break }
             if reachedReady { backoff = configuration.reopenBackoffFirst }
@@ -71,6 +77,7 @@ public actor ModemService {
     /// Stops taking messages, closes the modem, and lets `run()` return.
     public func shutdown() async {
         isShuttingDown = true
+        pool.setReady(index, false)
         cancelProbe()
         if let modem { await modem.close() }
         resumeWake()
@@ -106,6 +113,7 @@ public actor ModemService {
             return false
         }
         status.state = .ready
+        pool.setReady(index, true)
         logger.info("modem ready", metadata: ["device": "\(setup.device)", "receive": "\(setup.modem.receiveMode.rawValue)"])
         // What arrived while we were away, or before a crash, in every memory the modem offers.
         do {
@@ -174,6 +182,7 @@ public actor ModemService {
         do {
             let report = try await modem.probeHealth()
             probeFailures = 0
+            pool.probeSucceeded(index)
             record(report)
             if let state = report.simState, state != "READY" {
                 // Only start-up (re-)enters the PIN: re-open at once rather than fail every send.
@@ -209,6 +218,7 @@ public actor ModemService {
                 logger.warning("modem lost its network registration", metadata: ["state": "\(registration.name)"])
             }
             status.registration = registration.name
+            pool.setRegistered(index, registration.isRegistered)
         }
         if let storage = report.storage {
             status.storage = storage.storage

@@ -19,46 +19,66 @@ struct Provisioner: Sendable {
         }
     }
 
-    /// True when the tracker acknowledged within `timeout`.
-    func provision(trackerID: Int64, timeout: Duration) async throws -> Bool {
-        let route = try daemon.registry.trackerRoute(id: trackerID)
+    /// What a provisioning achieved.
+    struct Outcome: Sendable, Equatable {
+        /// The gateway numbers the tracker acknowledged, now recorded as the ones it obeys.
+        var acknowledgedNumbers: [String]
+        var acknowledged: Bool { !acknowledgedNumbers.isEmpty }
+    }
+
+    /// Sends the tracker its model's admin-number commands for as many of the pool's numbers as
+    /// the model remembers, one at a time, each acknowledged (or not) before the next, all within
+    /// `timeout`; records the acknowledged numbers as the ones the tracker obeys (audited).
+    func provision(trackerID: Int64, timeout: Duration) async throws -> Outcome {
+        let registry = daemon.registry
+        let route = try registry.trackerRoute(id: trackerID)
         let profile = TrackerCommandProfile.standard(for: route.model)
-        guard let modem = await daemon.readyModem() else { throw Failure.noModemReady }
-        guard let command = profile.adminCommand(password: route.password, number: modem.setup.number) else {
-            throw Failure.noAdminCommand(route.model)
-        }
+        let commands = profile.adminCommands(password: route.password, numbers: daemon.pool.numbers)
+        guard !commands.isEmpty else { throw Failure.noAdminCommand(route.model) }
         let relay = daemon.relay
-        let acknowledgements = relay.expectAdminAcknowledgement(trackerID: trackerID, profile: profile)
-        do {
-            _ = try await modem.send(text: command, to: route.number, ucs2: false, purpose: .trackerCommand(knownNumbers: []))
-        } catch {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: timeout)
+        var acknowledged: [String] = []
+        for (command, numbers) in commands {
+            let purpose = SendPurpose.trackerCommand(knownNumbers: route.knownGatewayNumbers)
+            guard let modem = await daemon.readyModem(for: purpose) else { throw Failure.noModemReady }
+            let acknowledgements = relay.expectAdminAcknowledgement(trackerID: trackerID, number: route.number, profile: profile)
+            do {
+                _ = try await modem.send(text: command, to: route.number, ucs2: false, purpose: purpose)
+            } catch {
+                relay.stopExpectingAdminAcknowledgement(trackerID: trackerID)
+                throw error
+            }
+            logger.info("admin command sent", metadata: ["tracker": "\(trackerID)", "to": "\(NumberMask.mask(route.number))", "numbers": "\(numbers.count)"])
+            let left = clock.now.duration(to: deadline)
+            let gotIt = await withTaskGroup(of: Bool.self) { group in
+                group.addTask {
+                    for await _ in acknowledgements { return true }
+                    return false
+                }
+                group.addTask {
+                    try? await Task.sleep(for: max(left, .zero))
+                    return false
+                }
+                let first = await group.next() ?? false
+                group.cancelAll()
+                return first
+            }
             relay.stopExpectingAdminAcknowledgement(trackerID: trackerID)
-            throw error
+            if gotIt { acknowledged += numbers } else { break }
         }
-        logger.info("admin command sent", metadata: ["tracker": "\(trackerID)", "to": "\(NumberMask.mask(route.number))"])
-        let acknowledged = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                for await _ in acknowledgements { return true }
-                return false
-            }
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
+        if !acknowledged.isEmpty {
+            try registry.recordKnownGatewayNumbers(trackerID: trackerID, numbers: acknowledged)
         }
-        relay.stopExpectingAdminAcknowledgement(trackerID: trackerID)
-        logger.info(acknowledged ? "tracker acknowledged its admin number" : "no admin acknowledgement in time", metadata: ["tracker": "\(trackerID)"])
-        return acknowledged
+        logger.info(acknowledged.isEmpty ? "no admin acknowledgement in time" : "tracker acknowledged its admin numbers",
+                    metadata: ["tracker": "\(trackerID)", "numbers": "\(acknowledged.count)"])
+        return Outcome(acknowledgedNumbers: acknowledged)
     }
 }
 
 extension Daemon {
-    /// A modem that can send now, the least busy first (the pool's rotation).
-    func readyModem() async -> ModemService? {
-        for modem in modems where await modem.isReady { return modem }
-        return nil
+    /// The modem a send for `purpose` goes out of now, the pool's best; nil when none is healthy.
+    func readyModem(for purpose: SendPurpose) async -> ModemService? {
+        pool.candidates(for: purpose, origin: nil).first
     }
 }

@@ -56,6 +56,31 @@ public struct TrackerCommandProfile: Sendable, Equatable {
         adminTemplate.map { fill($0, password: password, number: number) }
     }
 
+    /// The commands that make `numbers` (the gateway's, best first) the tracker's authorised
+    /// numbers, as many as the model remembers, each with the numbers it authorises: tk103 and
+    /// xexun one `admin` command per number; gt06 the centre number, then the others as SOS
+    /// numbers in one `SOS,A,…#`; teltonika one `setparam` with a parameter per number (4000…).
+    /// Empty when the family has no admin command.
+    public func adminCommands(password: String, numbers: [String]) -> [(command: String, numbers: [String])] {
+        let chosen = Array(numbers.prefix(model.authorisedCapacity))
+        guard adminTemplate != nil, let first = chosen.first else { return [] }
+        switch model {
+        case .tk103, .xexun:
+            return chosen.compactMap { number in adminCommand(password: password, number: number).map { ($0, [number]) } }
+        case .gt06:
+            var commands: [(String, [String])] = adminCommand(password: password, number: first).map { [($0, [first])] } ?? []
+            let sos = Array(chosen.dropFirst())
+            if !sos.isEmpty { commands.append(("SOS,A," + sos.joined(separator: ",") + "#", sos)) }
+            return commands
+        case .teltonika:
+            let parameters = chosen.enumerated().map { "\(4000 + $0.offset):\($0.element)" }.joined(separator: ";")
+            let command = fill("{login} {password} setparam ", password: password, number: "") + parameters
+            return [(command, chosen)]
+        case .generic:
+            return []
+        }
+    }
+
     /// Whether a tracker's SMS acknowledges the admin command.
     public func isAdminAcknowledgement(_ text: String) -> Bool {
         guard let expected = adminAcknowledgement?.lowercased() else { return false }
@@ -66,7 +91,12 @@ public struct TrackerCommandProfile: Sendable, Equatable {
     /// Other firmware spells the same acknowledgement differently: GT06N answers `CENTER,A,…#`
     /// with `SET CENTER TEL OK. TEL Number is …`.
     static func otherAcknowledgements(for model: TrackerModel) -> [String] {
-        model == .gt06 ? ["set center tel ok", "set center ok"] : []
+        switch model {
+        case .gt06: ["set center tel ok", "set center ok", "set sos ok", "sos ok"]
+        // FMB firmware answers a setparam with the parameter and its new value.
+        case .teltonika: ["param id:"]
+        default: []
+        }
     }
 
     private func fill(_ template: String, password: String, number: String) -> String {

@@ -188,6 +188,41 @@ import Testing
         await modem.close()
     }
 
+    enum DirectCase: String, CaseIterable, CustomStringConvertible {
+        case taken, leftForLater, discarded, undecodable, pduLineMissing
+        var description: String { rawValue }
+    }
+
+    /// Issue #9.7: direct mode acknowledges (`+CNMA`) only what was decoded and taken; what could
+    /// not be read, or what the relay left for later, is refused (`+CNMA=2`), so the network
+    /// delivers it again instead of forgetting it.
+    @Test(arguments: DirectCase.allCases)
+    func directModeAcknowledgesOnlyWhatWasDecodedAndTaken(_ kind: DirectCase) async throws {
+        let transport = Self.readyModem()
+        transport.on("AT+CNMA=2", reply: Self.okReply)
+        let disposition: MessageDisposition = switch kind {
+        case .leftForLater: .leftForLater
+        case .discarded: .discard
+        default: .taken
+        }
+        let inbox = ModemInbox { _ in disposition }
+        let modem = Self.modem(transport, ModemConfiguration(receiveMode: .direct), inbox: inbox)
+        try await modem.start()
+        let hex = Self.deliverHex(text: "lat:14.632742 long:121.001790")[0]
+        switch kind {
+        case .undecodable:
+            transport.inject("\r\n+CMT: ,12\r\n0791FFFF12\r\n")
+        case .pduLineMissing:
+            transport.inject("\r\n+CMT: ,\(Self.tpduLength(ofHex: hex))\r\n\r\nOK\r\n")
+        default:
+            transport.inject("\r\n+CMT: ,\(Self.tpduLength(ofHex: hex))\r\n\(hex)\r\n")
+        }
+        let expected = [DirectCase.taken, .discarded].contains(kind) ? "AT+CNMA" : "AT+CNMA=2"
+        #expect(await poll(timeout: .seconds(5)) { transport.commands.contains { $0.hasPrefix("AT+CNMA") } })
+        #expect(transport.commands.filter { $0.hasPrefix("AT+CNMA") } == [expected])
+        await modem.close()
+    }
+
     @Test func sweepHandsOutEachStoredMessageOnceAndSkipsWhatItHandedOut() async throws {
         let transport = Self.readyModem()
         let first = Self.deliverHex(from: "+4917011111111", text: "GPS:1 Sat:7 Lat:54.71473 Long:25.30304")[0]

@@ -34,7 +34,7 @@ import Testing
         let result = try world.trackerd(["tracker", "provision", "1", "--timeout", "30"])
 
         #expect(result.status == 0, "\(result.stderr)\n\(world.daemonLog.suffix(2000))")
-        #expect(result.stdout == "tracker 1 acknowledged: \(row.acknowledgement)\n")
+        #expect(result.stdout == "tracker 1 acknowledged: \(row.acknowledgement) (1 gateway number)\n")
         #expect(simulation.network.tracker(tracker)?.authorised.contains(AdminWorld.gateway) == true)
         #expect(simulation.inbox(of: Self.phoneA)?.isEmpty ?? true, "the acknowledgement is not relayed to the customer")
         #expect(try world.ok(["audit", "--customer", "1"]).contains("tracker.provision"))

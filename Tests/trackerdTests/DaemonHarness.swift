@@ -72,21 +72,37 @@ final class DaemonHarness: @unchecked Sendable {
     var logURL: URL { root.appendingPathComponent("daemon.log") }
     var controlSocketPath: String { dataDirectory.appendingPathComponent("control.sock").path }
 
+    /// The gateway numbers of the pool's modems, the first being `Cast.gateway`.
+    let gatewayNumbers: [String]
+
     /// A fresh world with the standard registry (a copy of one made once by the CLI).
-    init(radioDelay: Duration = .zero, pin: String? = nil, registry: Bool = true) throws {
+    ///
+    /// `poolNumbers` adds modems to the simulated network (links `<root>/m2`, `<root>/m3`, …),
+    /// registers their numbers as gateway numbers, and has `startDaemon` run the pool with
+    /// `--modem`. `trackers` overrides the cast's simulated trackers (their authorised numbers).
+    init(radioDelay: Duration = .zero, pin: String? = nil, registry: Bool = true, profile: VirtualModemProfile = .generic,
+         poolNumbers: [String] = [], trackers: [VirtualTrackerConfiguration]? = nil) throws {
         root = try TemporaryDirectory.make(prefix: "tde")
-        if registry { try RegistryTemplate.copy(to: root.appendingPathComponent("d", isDirectory: true)) }
+        gatewayNumbers = [Cast.gateway] + poolNumbers
+        let data = root.appendingPathComponent("d", isDirectory: true)
+        if registry {
+            try RegistryTemplate.copy(to: data)
+            for number in poolNumbers { try RegistryTemplate.cli(["gateway", "number", "add", number, "--data-dir", data.path]) }
+        }
+        let base = root
+        let links = gatewayNumbers.indices.map { base.appendingPathComponent($0 == 0 ? "m" : "m\($0 + 1)").path }
         simulation = Simulation(configuration: SimulationConfiguration(
-            linkPath: root.appendingPathComponent("m").path,
-            modemNumber: Cast.gateway,
-            pin: pin,
+            modems: zip(links, gatewayNumbers).map { SimulatedModem(linkPath: $0, number: $1, pin: pin, profile: profile) },
             radioDelay: radioDelay,
             logLevel: .critical,
             phones: Cast.allPhones,
-            trackers: Cast.simulatedTrackers
+            trackers: trackers ?? Cast.simulatedTrackers
         ))
         try simulation.start()
     }
+
+    /// The link of the pool's modem `index` (0: `linkPath`).
+    func link(_ index: Int) -> String { root.appendingPathComponent(index == 0 ? "m" : "m\(index + 1)").path }
 
     deinit { shutDown() }
 
@@ -103,16 +119,17 @@ final class DaemonHarness: @unchecked Sendable {
 
     /// Starts `trackerd run` on the simulator's link and waits until the modem is ready.
     @discardableResult
-    func startDaemon(_ extra: [String] = [], waitUntilReady: Bool = true) async throws -> DaemonProcess {
-        let arguments = [
-            "run", "--device", linkPath, "--own-number", Cast.gateway, "--data-dir", dataDirectory.path,
-            "--log-level", "debug",
-        ] + extra
+    func startDaemon(_ extra: [String] = [], waitUntilReady: Bool = true, modemCount: Int? = nil) async throws -> DaemonProcess {
+        let count = modemCount ?? gatewayNumbers.count
+        let modems = count == 1
+            ? ["--device", linkPath, "--own-number", Cast.gateway]
+            : (0..<count).flatMap { ["--modem", "\(link($0))=\(gatewayNumbers[$0])"] }
+        let arguments = ["run"] + modems + ["--data-dir", dataDirectory.path, "--log-level", "debug"] + extra
         lastExtraArguments = extra
         let process = try DaemonProcess(arguments: arguments, log: logURL)
         daemon = process
         if waitUntilReady {
-            let ready = await poll { [self] in (try? modemStatus())?["state"] as? String == "ready" }
+            let ready = await poll { [self] in ((try? status())?["pool"] as? [String: Any])?["ready"] as? Int == count }
             if !ready {
                 throw HarnessError("daemon never reported a ready modem; log:\n\(log.suffix(3000))")
             }

@@ -5,6 +5,8 @@ import TrackerProfiles
 enum TrackerCommand: Sendable, Equatable {
     /// Make this number an authorised (admin / centre) number.
     case authorise(number: String)
+    /// Add these numbers to the authorised ones (GT06 `SOS,A,…#`, Teltonika `setparam 4000:…`).
+    case authoriseList([String])
     /// Answer with the position in the given style.
     case position(PositionReplyStyle)
 }
@@ -49,6 +51,11 @@ extension TrackerModel {
                 let number = String(compact.dropFirst("center,a,".count).dropLast())
                 return PhoneNumbers.isPlausible(number) ? .authorise(number: number) : nil
             }
+            if compact.hasPrefix("sos,a,") && compact.hasSuffix("#") {
+                let numbers = compact.dropFirst("sos,a,".count).dropLast().split(separator: ",").map(String.init)
+                guard !numbers.isEmpty, numbers.count <= 3, numbers.allSatisfy(PhoneNumbers.isPlausible) else { return nil }
+                return .authoriseList(numbers)
+            }
             switch compact {
             case "where#": return .position(.gt06Where)
             case "url#": return .position(.gt06URL)
@@ -66,10 +73,30 @@ extension TrackerModel {
         case .teltonika:
             // "<login> <pass> getgps"; with empty credentials the SMS is two spaces then "getgps".
             let tokens = trimmed.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+            if let position = tokens.firstIndex(where: { $0.lowercased() == "setparam" }) {
+                // "<login> <pass> setparam 4000:<number>;4001:<number>…": the authorised numbers list.
+                let expected = password.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
+                guard Array(tokens[..<position]) == expected, position + 1 < tokens.count else { return nil }
+                var numbers: [String] = []
+                for parameter in tokens[(position + 1)...].joined().split(separator: ";") {
+                    let pair = parameter.split(separator: ":", maxSplits: 1).map(String.init)
+                    guard pair.count == 2, let id = Int(pair[0]), (4000...4009).contains(id), PhoneNumbers.isPlausible(pair[1]) else { return nil }
+                    numbers.append(pair[1])
+                }
+                return numbers.isEmpty ? nil : .authoriseList(numbers)
+            }
             guard let last = tokens.last, last.lowercased() == "getgps" else { return nil }
             let given = Array(tokens.dropLast())
             let expected = password.split(separator: " ", omittingEmptySubsequences: true).map(String.init)
             return given == expected ? .position(.teltonikaGetGPS) : nil
+        }
+    }
+
+    /// The tracker's acknowledgement of an authorise-list command.
+    func authoriseListAcknowledgement(numbers: [String]) -> String {
+        switch self {
+        case .gt06: "SET SOS OK"
+        default: "Param ID:4000 New Val:\(numbers.first ?? "")"
         }
     }
 

@@ -89,6 +89,16 @@ public struct VirtualTracker: Sendable, Equatable {
                 }
             }
             return [TrackerReply(to: sender, text: model.authoriseAcknowledgement(number: number), ucs2: false)]
+        case .authoriseList(let numbers):
+            // A GT06's SOS numbers come only from an authorised number; Teltonika checked the password.
+            if model == .gt06, !configuration.authorised.isEmpty, !isAuthorised(sender) { return [] }
+            for number in numbers where !configuration.authorised.contains(where: { PhoneNumbers.same($0, number) }) {
+                configuration.authorised.append(number)
+            }
+            if configuration.authorised.count > model.authorisedCapacity {
+                configuration.authorised.removeLast(configuration.authorised.count - model.authorisedCapacity)
+            }
+            return [TrackerReply(to: sender, text: model.authoriseListAcknowledgement(numbers: numbers), ucs2: false)]
         case .position(let style):
             guard isAuthorised(sender) else { return [] }
             return [reply(to: sender, text: formatter.positionReply(style, at: now))]

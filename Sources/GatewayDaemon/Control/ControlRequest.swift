@@ -64,6 +64,11 @@ public enum ControlRequest: Equatable, Sendable {
     /// `{"ok":true,"acknowledged":BOOL}`: what `provision` answers.
     public static func reply(acknowledged: Bool) -> String { #"{"ok":true,"acknowledged":\#(acknowledged)}"# }
 
+    /// `{"ok":true,"acknowledged":BOOL,"numbers":N}`: how many gateway numbers the tracker took.
+    public static func reply(acknowledged: Bool, numbers: Int) -> String {
+        #"{"ok":true,"acknowledged":\#(acknowledged),"numbers":\#(numbers)}"#
+    }
+
     /// Compact JSON; encoding strings and integers cannot fail, so nil is never seen in practice.
     private static func encode(_ value: some Encodable) -> String? {
         let encoder = JSONEncoder()

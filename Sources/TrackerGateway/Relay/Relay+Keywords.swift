@@ -37,7 +37,7 @@ extension Relay {
                 // Consent must not be claimed unrecorded: leave the message for later.
                 count { $0.registryFailures += 1 }
                 log.error("consent update failed; message left for later", metadata: ["error": "\(error)"])
-                port.release(abandon(identity))
+                abandon(identity)
                 return .leftForLater(log)
             }
             if !consents { withdrawPendingRelays(to: phone.phoneID) }
@@ -84,7 +84,7 @@ extension Relay {
             let profile = TrackerCommandProfile.standard(for: tracker.model, genericPositionCommand: configuration.genericPositionCommand)
             log.info("position command to send", metadata: ["to": "\(NumberMask.mask(tracker.number))"])
             return .send(text: profile.positionCommand(password: tracker.password), to: tracker.number,
-                         purpose: .trackerCommand(knownNumbers: []), kind: .trackerCommand)
+                         purpose: .trackerCommand(knownNumbers: tracker.knownGatewayNumbers), kind: .trackerCommand(askedBy: phone.number))
         case 0 where owned.isEmpty:
             return reply(replies.noTracker)
         case 0:

@@ -8,16 +8,19 @@ import Logging
 /// the tracker relays as usual.
 extension Relay {
     struct AdminAcknowledgementWaiter {
+        /// The tracker's number: the acknowledgement is recognised before the duplicate check,
+        /// since two acknowledgements of two commands read the same within one SCTS second.
+        let number: String
         let profile: TrackerCommandProfile
         let continuation: AsyncStream<Void>.Continuation
     }
 
     /// Starts waiting for `trackerID`'s acknowledgement; the stream yields once when it comes.
     /// Call ``stopExpectingAdminAcknowledgement(trackerID:)`` when done (or timed out).
-    public func expectAdminAcknowledgement(trackerID: Int64, profile: TrackerCommandProfile) -> AsyncStream<Void> {
+    public func expectAdminAcknowledgement(trackerID: Int64, number: String, profile: TrackerCommandProfile) -> AsyncStream<Void> {
         let (stream, continuation) = AsyncStream<Void>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let previous = state.withLock { state in
-            defer { state.adminAcknowledgementWaiters[trackerID] = AdminAcknowledgementWaiter(profile: profile, continuation: continuation) }
+            defer { state.adminAcknowledgementWaiters[trackerID] = AdminAcknowledgementWaiter(number: number, profile: profile, continuation: continuation) }
             return state.adminAcknowledgementWaiters[trackerID]
         }
         previous?.continuation.finish()
@@ -28,13 +31,15 @@ extension Relay {
         state.withLock { $0.adminAcknowledgementWaiters.removeValue(forKey: trackerID) }?.continuation.finish()
     }
 
-    /// True when the message was an awaited acknowledgement: it is then deleted, not relayed.
-    func captureAdminAcknowledgement(_ message: IncomingMessage, from tracker: TrackerRoute, log: Logger) -> Bool {
+    /// True when the message is an awaited acknowledgement from the tracker being provisioned:
+    /// the waiter hears of it, and the message is deleted, not relayed (nor remembered as seen).
+    func captureAdminAcknowledgement(_ message: IncomingMessage, log: Logger) -> Bool {
         let waiter: AdminAcknowledgementWaiter? = state.withLock { state in
-            guard let waiter = state.adminAcknowledgementWaiters[tracker.trackerID], waiter.profile.isAdminAcknowledgement(message.text) else {
-                return nil
-            }
-            state.adminAcknowledgementWaiters[tracker.trackerID] = nil
+            guard !state.adminAcknowledgementWaiters.isEmpty,
+                  let (trackerID, waiter) = state.adminAcknowledgementWaiters.first(where: {
+                      SubscriberNumber.same($0.value.number, message.sender) && $0.value.profile.isAdminAcknowledgement(message.text)
+                  }) else { return nil }
+            state.adminAcknowledgementWaiters[trackerID] = nil
             return waiter
         }
         guard let waiter else { return false }

@@ -15,7 +15,11 @@ public struct RelayDecision: Sendable {
         case delete([StoredSlot])
     }
 
-    enum SendKind: Sendable { case reply, trackerCommand }
+    enum SendKind: Sendable {
+        case reply
+        /// A command a phone's LOCATE asked for; the phone hears when no modem can reach the tracker.
+        case trackerCommand(askedBy: String)
+    }
 
     /// False when the message was left for later: not routed now (the registry failed, the
     /// relay is shutting down), still in storage, or to be refused in direct mode.
@@ -33,6 +37,9 @@ extension Relay {
     /// Decides about one complete incoming message, synchronously, on the caller's thread.
     /// Never throws: every outcome is counted and logged.
     public func accept(_ message: IncomingMessage, via port: any RelayPort) -> RelayDecision {
+        if captureAdminAcknowledgement(message, log: logger) {
+            return RelayDecision(taken: true, steps: [.delete(message.storage)], log: logger)
+        }
         let now = clock.now
         let identity = MessageIdentity(message)
         enum Gate { case shutDown, inFlight, seen, ownNumber, new(UInt64) }
@@ -41,7 +48,7 @@ extension Relay {
             if state.inFlight[identity] != nil {
                 // Its original is still being relayed: delete this copy together with it, not now,
                 // because the copy may be the very storage slot the original still needs.
-                state.inFlight[identity]?.merge(message.storage)
+                state.inFlight[identity]?.merge(message.storage, on: port)
                 state.counters.duplicates += 1
                 return .inFlight
             }
@@ -55,7 +62,7 @@ extension Relay {
             }
             // Recorded before the look-up, so a copy arriving on another modem meanwhile is recognised.
             state.seenMessages.record(identity, now: now)
-            state.inFlight[identity] = InFlight(storage: message.storage)
+            state.inFlight[identity] = InFlight(port: port, slots: message.storage)
             state.lastMessageID += 1
             return .new(state.lastMessageID)
         }
@@ -86,7 +93,7 @@ extension Relay {
             count { $0.registryFailures += 1 }
             // Metadata only: the error names a table, a column or a rule, never a value.
             log.error("sender look-up failed; message left for later", metadata: ["error": "\(error)"])
-            port.release(abandon(identity))
+            abandon(identity)
             return .leftForLater(log)
         }
         switch role {
@@ -139,9 +146,6 @@ extension Relay {
     // MARK: - Tracker → phones
 
     func decideTrackerMessage(_ message: IncomingMessage, from tracker: TrackerRoute, identity: MessageIdentity, receivedAt: MonotonicInstant, log: Logger) -> RelayDecision {
-        if captureAdminAcknowledgement(message, from: tracker, log: log) {
-            return RelayDecision(taken: true, steps: [.finish(identity)], log: log)
-        }
         let allowed = state.withLock { state in
             let allowed = state.trackerLimiter.allow(tracker.trackerID, now: receivedAt)
             if !allowed { state.counters.rateLimited += 1 }
@@ -214,7 +218,13 @@ extension Relay {
             guard !state.isShutDown, let relay = state.pending[relayID] else { return .gone }
             guard relay.remaining.isEmpty else { return .retry }
             state.pending[relayID] = nil
-            if relay.delivered > 0 { state.counters.relayed += 1 } else { state.counters.undeliverable += 1 }
+            if relay.delivered > 0 {
+                state.counters.relayed += 1
+                let duration = relay.receivedAt.duration(to: clock.now)
+                state.counters.recordRelayDuration(Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+            } else {
+                state.counters.undeliverable += 1
+            }
             return .done(relay)
         }
         switch next {
@@ -312,23 +322,51 @@ extension Relay {
                     case .trackerCommand: state.counters.commandsSent += 1
                     }
                 }
-                log.debug(kind == .reply ? "reply sent" : "tracker command sent")
+                log.debug(kind.isReply ? "reply sent" : "tracker command sent")
                 return
-            } catch {
-                count { $0.failedSends += 1 }
-                attempt += 1
-                let delay = state.withLock { configuration.retry.delay(beforeRetry: attempt, using: &$0.randomNumbers) }
-                let deadline = clock.now.advanced(by: delay)
-                guard started.duration(to: deadline) < configuration.maximumAge else {
-                    count { $0.sendsGivenUp += 1 }
-                    log.warning(kind == .reply ? "reply refused until its maximum age; given up" : "tracker command refused until its maximum age; given up",
-                                metadata: ["attempts": "\(attempt)", "error": "\(type(of: error))"])
+            } catch let error as NoModemAvailable {
+                if case .trackerCommand(let phone) = kind, case .trackerCommand = error.purpose {
+                    // No modem the tracker obeys is up: say so now rather than retry in silence.
+                    count { $0.trackerUnreachable += 1 }
+                    log.warning("no healthy modem the tracker obeys; the phone is told")
+                    var replyLog = log
+                    replyLog[metadataKey: "to"] = "\(NumberMask.mask(phone))"
+                    await sendWithRetries(configuration.replies.unreachable, to: phone, purpose: .reply, kind: .reply, via: port, log: replyLog)
                     return
                 }
-                log.notice(kind == .reply ? "reply refused; will retry" : "tracker command refused; will retry",
-                           metadata: ["attempt": "\(attempt)", "error": "\(type(of: error))"])
-                do { try await clock.sleep(until: deadline) } catch { return }
+                if await retryAfterRefusal(error, attempt: &attempt, started: started, kind: kind, log: log) { continue }
+                return
+            } catch {
+                if await retryAfterRefusal(error, attempt: &attempt, started: started, kind: kind, log: log) { continue }
+                return
             }
         }
+    }
+
+    /// Counts a refused send and sleeps the back-off before the next try; false when the
+    /// maximum age would pass first (given up, counted) or the relay shuts down.
+    private func retryAfterRefusal(_ error: any Error, attempt: inout Int, started: MonotonicInstant, kind: RelayDecision.SendKind, log: Logger) async -> Bool {
+        count { $0.failedSends += 1 }
+        attempt += 1
+        let next = attempt
+        let delay = state.withLock { configuration.retry.delay(beforeRetry: next, using: &$0.randomNumbers) }
+        let deadline = clock.now.advanced(by: delay)
+        guard started.duration(to: deadline) < configuration.maximumAge else {
+            count { $0.sendsGivenUp += 1 }
+            log.warning(kind.isReply ? "reply refused until its maximum age; given up" : "tracker command refused until its maximum age; given up",
+                        metadata: ["attempts": "\(attempt)", "error": "\(type(of: error))"])
+            return false
+        }
+        log.notice(kind.isReply ? "reply refused; will retry" : "tracker command refused; will retry",
+                   metadata: ["attempt": "\(attempt)", "error": "\(type(of: error))"])
+        do { try await clock.sleep(until: deadline) } catch { return false }
+        return true
+    }
+}
+
+extension RelayDecision.SendKind {
+    var isReply: Bool {
+        if case .reply = self { return true }
+        return false
     }
 }

@@ -34,11 +34,26 @@ import Synchronization
 /// relayed rather than lost (invariant 2). The tracker's own text carries its fix time.
 public final class Relay: Sendable {
     struct InFlight {
-        /// Storage of this message and of every duplicate delivery seen meanwhile.
-        var storage: [StoredSlot]
+        /// Storage of this message and of every duplicate delivery seen meanwhile, by the modem
+        /// that holds it: a copy a second modem received is deleted from that modem.
+        var storage: [(port: any RelayPort, slots: [StoredSlot])]
 
-        mutating func merge(_ slots: [StoredSlot]) {
-            for slot in slots where !storage.contains(slot) { storage.append(slot) }
+        init(port: any RelayPort, slots: [StoredSlot]) {
+            storage = slots.isEmpty ? [] : [(port, slots)]
+        }
+
+        mutating func merge(_ slots: [StoredSlot], on port: any RelayPort) {
+            guard !slots.isEmpty else { return }
+            if let position = storage.firstIndex(where: { $0.port === port }) {
+                for slot in slots where !storage[position].slots.contains(slot) { storage[position].slots.append(slot) }
+            } else {
+                storage.append((port, slots))
+            }
+        }
+
+        /// What `port` holds of this message.
+        func slots(on port: any RelayPort) -> [StoredSlot] {
+            storage.first { $0.port === port }?.slots ?? []
         }
     }
 
@@ -137,19 +152,24 @@ public final class Relay: Sendable {
 
     // MARK: - Storage
 
-    /// Done with a message: delete it and every duplicate copy from modem storage.
+    /// Done with a message: delete it and every duplicate copy from the storage of the modem
+    /// that holds each.
     func finish(_ identity: MessageIdentity, via port: any RelayPort, log: Logger) async {
         guard let flight = state.withLock({ $0.inFlight.removeValue(forKey: identity) }) else { return }
-        await deleteStored(flight.storage, via: port, log: log)
+        for (holder, slots) in flight.storage {
+            await deleteStored(slots, via: holder, log: log)
+        }
     }
 
     /// Given up without an outcome: leave it in storage and forget it, so it is handled anew
-    /// when listed (or, in direct mode, delivered) again.
-    func abandon(_ identity: MessageIdentity) -> [StoredSlot] {
-        state.withLock { state in
+    /// when listed (or, in direct mode, delivered) again. Every modem holding a copy gets its
+    /// slots back for its next sweep.
+    func abandon(_ identity: MessageIdentity) {
+        let flight = state.withLock { state in
             state.seenMessages.forget(identity)
-            return state.inFlight.removeValue(forKey: identity)?.storage ?? []
+            return state.inFlight.removeValue(forKey: identity)
         }
+        for (holder, slots) in flight?.storage ?? [] { holder.release(slots) }
     }
 
     func deleteStored(_ slots: [StoredSlot], via port: any RelayPort, log: Logger) async {

@@ -116,7 +116,7 @@ public enum SendPurpose: Sendable, Equatable {
 
 /// The modem a message came in on, as the relay sees it: send, free storage, and the thread the
 /// relay's later work (retries) for this message runs on.
-public protocol RelayPort: Sendable {
+public protocol RelayPort: AnyObject, Sendable {
     /// Sends `text` (multipart when needed) and returns the message references, one per part.
     func send(text: String, to number: String, ucs2: Bool, purpose: SendPurpose) async throws -> [Int]
     /// Deletes a message's parts from the storage of the modem that received it.
@@ -125,6 +125,22 @@ public protocol RelayPort: Sendable {
     func release(_ slots: [StoredSlot])
     /// Where the relay's tasks for this message run (the receiving modem's thread); nil: anywhere.
     var taskExecutor: (any TaskExecutor)? { get }
+}
+
+/// No modem can carry a send for this purpose now (none healthy, or none the tracker obeys).
+public struct NoModemAvailable: Error, Equatable, CustomStringConvertible {
+    public var purpose: SendPurpose
+
+    public init(purpose: SendPurpose) {
+        self.purpose = purpose
+    }
+
+    public var description: String {
+        switch purpose {
+        case .trackerCommand: "no healthy modem whose number the tracker obeys"
+        case .relay, .reply: "no healthy modem"
+        }
+    }
 }
 
 /// The relay's time: monotonic, and sleeps a test can drive.

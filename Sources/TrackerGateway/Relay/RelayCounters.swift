@@ -34,8 +34,30 @@ public struct RelayCounters: Sendable, Equatable, Codable {
     public var deleteFailures = 0
     /// Keyword replies and tracker commands refused until their maximum age, then given up.
     public var sendsGivenUp = 0
+    /// LOCATEs answered "cannot be reached" because no modem the tracker obeys was healthy.
+    public var trackerUnreachable = 0
     /// Relays waiting for a retry now (a gauge, not a count).
     public var pendingRetries = 0
+    /// How long relays took from the message's receipt to the last phone's acceptance, as a
+    /// histogram: `relayDurationBuckets[i]` counts relays of at most `relayDurationBounds[i]`
+    /// seconds (cumulative, as Prometheus has it); the last bucket is +Inf.
+    public var relayDurationBuckets = Array(repeating: 0, count: RelayCounters.relayDurationBounds.count + 1)
+    public var relayDurationSum: Double = 0
+    public var relayDurationCount = 0
+
+    /// Upper bounds in seconds: a relay on a quiet modem is milliseconds of our own plus the
+    /// network's seconds per send; retries make minutes.
+    public static let relayDurationBounds: [Double] = [0.005, 0.025, 0.1, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 600]
 
     public init() {}
+
+    /// Counts one relay of `seconds`.
+    mutating func recordRelayDuration(_ seconds: Double) {
+        relayDurationCount += 1
+        relayDurationSum += seconds
+        for (position, bound) in Self.relayDurationBounds.enumerated() where seconds <= bound {
+            relayDurationBuckets[position] += 1
+        }
+        relayDurationBuckets[Self.relayDurationBounds.count] += 1
+    }
 }

@@ -9,17 +9,22 @@ extension Trackerd {
     /// `trackerd run` — the daemon: relays tracker SMS to their owners' phones and keeps nothing.
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run the gateway daemon on a modem.",
+            abstract: "Run the gateway daemon on one modem or a pool of modems.",
             discussion: """
-            Opens the modem (a real serial device through libserialport, a pseudo-terminal \
-            such as trackersim's link through termios), runs its start-up sequence, relays what \
-            is already stored and then each new message. Logs (metadata only) go to stderr. \
-            SIGTERM or SIGINT stops it: nothing that was not relayed is deleted.
+            Opens each modem (a real serial device through libserialport, a pseudo-terminal \
+            such as trackersim's link through termios) on a thread of its own, runs its start-up \
+            sequence, relays what is already stored in every storage it offers, then each new \
+            message. A pool is several --modem PATH=E164 (the gateway number of the SIM in it, \
+            which the registry must hold: `trackerd gateway number add`), each with optional \
+            pin=, receive=, baud=, flow-control= fields; --device and --own-number are the \
+            one-modem form. Relays go out of any healthy modem, keyword replies out of the modem \
+            that received the keyword. Logs (metadata only) go to stderr. SIGTERM or SIGINT \
+            stops it: nothing that was not relayed is deleted.
 
             Examples:
               trackerd run --device /dev/ttyUSB2 --own-number +4917000000001
-              trackerd run --device /tmp/trackersim.tty --own-number +4917000000001 \\
-                  --receive direct
+              trackerd run --modem /dev/ttyUSB2=+4917000000001,pin=1234 \\
+                  --modem /dev/ttyUSB5=+4917000000002,receive=direct
             """
         )
 
@@ -30,8 +35,34 @@ extension Trackerd {
         @Option(help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
         var logLevel: String = "info"
 
+        @Option(name: .customLong("modem"), help: ArgumentHelp("A modem of the pool: PATH=E164[,pin=P][,receive=storage|direct][,baud=N][,flow-control=none|rts-cts] (repeatable).", valueName: "spec"))
+        var modemSpecs: [String] = []
+
         func validate() throws {
             guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown --log-level '\(logLevel)'") }
+            _ = try modemSetups()
+        }
+
+        /// The pool: every --modem, or the one --device/--own-number gives.
+        func modemSetups() throws -> [ModemSetup] {
+            let defaults = ModemSetup(device: "", number: "", serial: modem.serialSettings(), modem: modem.modemConfiguration())
+            var setups: [ModemSetup] = []
+            do {
+                for spec in modemSpecs { setups.append(try ModemSpec.parse(spec, defaults: defaults)) }
+                if let device = modem.device {
+                    guard let number = relay.ownNumber else { throw ValidationError("--device needs --own-number (the gateway number of its SIM)") }
+                    var one = defaults
+                    one.device = device
+                    one.number = number
+                    setups.append(one)
+                } else if relay.ownNumber != nil, modemSpecs.isEmpty {
+                    throw ValidationError("--own-number needs --device (or give --modem PATH=E164)")
+                }
+                try ModemSpec.checkPool(setups)
+            } catch let refusal as ModemSpec.Refusal {
+                throw ValidationError(refusal.description)
+            }
+            return setups
         }
 
         func run() async throws {
@@ -42,7 +73,7 @@ extension Trackerd {
                 return handler
             }
             let configuration = DaemonConfiguration(
-                modems: [ModemSetup(device: modem.device, number: relay.ownNumber, serial: modem.serialSettings(), modem: modem.modemConfiguration())],
+                modems: try modemSetups(),
                 dataDirectory: data.resolvedDataDirectory(),
                 relay: relay.relayConfiguration(),
                 healthProbeInterval: .seconds(modem.healthProbeSeconds),
@@ -57,8 +88,8 @@ extension Trackerd {
 
 /// The modem's device and how to talk to it.
 struct ModemOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Modem device (e.g. /dev/ttyUSB2, or trackersim's link).", valueName: "path"))
-    var device: String
+    @Option(help: ArgumentHelp("The one modem's device (e.g. /dev/ttyUSB2, or trackersim's link); --modem for a pool.", valueName: "path"))
+    var device: String?
 
     @Option(help: "Baud rate.")
     var baud: Int = 115_200
@@ -96,8 +127,8 @@ struct ModemOptions: ParsableArguments {
 
 /// The relay's own number, age limit and rate limits.
 struct RelayOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("The gateway's own number (E.164); never relayed to.", valueName: "E164"))
-    var ownNumber: String
+    @Option(help: ArgumentHelp("The gateway number of the --device modem's SIM (E.164); never relayed to.", valueName: "E164"))
+    var ownNumber: String?
 
     @Option(help: ArgumentHelp("Drop a message not relayed within this many minutes.", valueName: "minutes"))
     var maxAge: Int = 10
@@ -123,7 +154,7 @@ struct RelayOptions: ParsableArguments {
 
     func relayConfiguration() -> RelayConfiguration {
         RelayConfiguration(
-            ownNumber: ownNumber,
+            ownNumber: ownNumber ?? "",
             maximumAge: .seconds(maxAge * 60),
             trackerRateLimit: RateLimit(burst: trackerBurst, perHour: trackerPerHour),
             phoneRateLimit: RateLimit(burst: phoneBurst, perHour: phonePerHour)

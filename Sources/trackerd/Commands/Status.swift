@@ -65,8 +65,8 @@ extension Trackerd {
                     "  last error: \(value(modem, "lastError"))",
                 ]
             }
-            let ready = modems.filter { $0["state"] as? String == "ready" }.count
-            lines.append("modems ready: \(ready) of \(modems.count)")
+            let pool = status["pool"] as? [String: Any] ?? [:]
+            lines.append("pool:         \(value(pool, "ready")) of \(value(pool, "modems")) modems ready, \(value(pool, "sends")) sent, \(value(pool, "sendFailures")) refused")
             if let relay = status["relay"] as? [String: Any] {
                 lines.append("relay:")
                 for key in relay.keys.sorted() { lines.append("  \(Self.spoken(key)): \(relay[key] ?? 0)") }

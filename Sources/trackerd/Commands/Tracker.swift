@@ -110,11 +110,14 @@ extension Trackerd.Tracker {
         static let configuration = CommandConfiguration(
             abstract: "Send the tracker its model's admin-number command through the running daemon.",
             discussion: """
-            The daemon sends the command that makes the gateway's own number the tracker's admin \
-            / centre number (tk103, xexun: admin<password> <number>; gt06: CENTER,A,<number>#; \
-            teltonika: setparam 4000:<number>) and waits for the tracker's acknowledgement, which \
-            it keeps from the customer's phones. Exit 0 acknowledged, 1 no acknowledgement in time, \
-            65 a model without an admin command (generic), 66 unknown tracker, 69 daemon not running.
+            The daemon sends the commands that make the gateway's numbers — as many of the pool's \
+            as the model remembers — the tracker's admin / centre / authorised numbers (tk103, \
+            xexun: admin<password> <number>, up to 5; gt06: CENTER,A,<number>#, then SOS,A,… for \
+            up to 3 more; teltonika: setparam 4000:<number>;4001:…), one at a time, each waiting \
+            for the tracker's acknowledgement, which it keeps from the customer's phones. The \
+            registry then records the numbers the tracker obeys: LOCATE goes out of a modem with \
+            one of them. Exit 0 acknowledged, 1 no acknowledgement in time, 65 a model without an \
+            admin command (generic), 66 unknown tracker, 69 daemon not running.
 
             Examples:
               trackerd tracker provision 7
@@ -137,12 +140,13 @@ extension Trackerd.Tracker {
             }
             let client = DaemonClient(dataDirectory: data.resolvedDataDirectory())
             let reply = try client.request(["op": "provision", "tracker": id, "timeout": timeout], timeout: .seconds(timeout + 30))
+            // The daemon recorded (and audited) the numbers the tracker acknowledged.
             let acknowledged = reply["acknowledged"] as? Bool == true
-            try data.withRegistry { registry in try registry.recordProvision(trackerID: id, customerID: route.customerID) }
             guard acknowledged else {
                 throw CommandFailure(exitCode: .findings, message: "tracker \(id) sent the admin command but no acknowledgement came within \(timeout) s")
             }
-            print("tracker \(id) acknowledged: \(expected)")
+            let numbers = reply["numbers"] as? Int ?? 1
+            print("tracker \(id) acknowledged: \(expected) (\(numbers) gateway number\(numbers == 1 ? "" : "s"))")
         }
     }
 }
