@@ -96,6 +96,9 @@ public actor Modem {
     /// Commands queued behind the one in flight (a pool sends out of the least queued modem).
     public var queuedCommands: Int { engine.queuedCount }
 
+    /// No command in flight or queued, no URC waiting for its trailing line.
+    public var isIdle: Bool { engine.isIdle }
+
     /// Writes raw bytes (Esc to free a modem stuck at a `> ` prompt).
     func writeRaw(_ bytes: [UInt8]) throws(ModemError) {
         do { try transport.write(bytes) } catch { throw .transport(error) }

@@ -48,6 +48,11 @@ public actor ModemService {
     /// The modem's status now.
     public var snapshot: ModemSnapshot { status }
 
+    /// No command on its way to or from the modem now (tests that move time wait for this).
+    public var isQuiet: Bool {
+        get async { await modem?.isIdle ?? true }
+    }
+
     /// Whether relays may go out of this modem now.
     public var isReady: Bool { status.state == .ready && modem != nil }
 
