@@ -30,7 +30,9 @@ public final class Daemon: Sendable {
         relayConfiguration.gatewayNumbers = numbers + (registered + relayConfiguration.gatewayNumbers).filter { !$0.isEmpty && !numbers.contains($0) }
         let executors = configuration.modems.map { ModemExecutor(name: "modem \($0.device)", time: configuration.time) }
         // The relay's sleeps run on the modem thread that asks for them; the first is the fallback.
-        let relay = Relay(configuration: relayConfiguration, directory: registry, clock: ExecutorClock(fallback: executors[0]), logger: logger)
+        // The relay's sender look-ups go through a bounded route cache the registry's change
+        // token invalidates (RouteCache says what it holds).
+        let relay = Relay(configuration: relayConfiguration, directory: RouteCache(registry), clock: ExecutorClock(fallback: executors[0]), logger: logger)
         self.configuration = configuration
         self.registry = registry
         self.logger = logger

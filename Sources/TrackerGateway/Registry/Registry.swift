@@ -20,6 +20,8 @@ public final class Registry: Sendable {
     let now: @Sendable () -> Date
     public let databasePath: String
     private let storedCallingCode: LockedValue<CallingCode?>
+    /// Write transactions this process committed (or tried): part of `changeToken()`.
+    let localWrites = LockedValue<UInt64>(0)
 
     /// The calling code for national number forms (`0170…`), as stored in settings; nil when none.
     public var defaultCallingCode: CallingCode? { storedCallingCode.value }
@@ -165,7 +167,8 @@ public final class Registry: Sendable {
     }
 
     func write<T>(_ body: (Database) throws -> T) throws -> T {
-        try Registry.perform(pool, path: databasePath, body)
+        defer { localWrites.value &+= 1 }
+        return try Registry.perform(pool, path: databasePath, body)
     }
 
     func read<T>(_ body: (Database) throws -> T) throws -> T {
