@@ -32,21 +32,37 @@ extension Modem {
     func readIndicated(_ slot: StorageSlot) {
         slotCommand("+CMGR=\(slot.index)", storage: slot.storage) { [weak self] result in
             self?.assumeIsolated { modem in
-                let stored = try? modem.parseRead(result, slot: slot)
-                switch stored?.pdu.tpdu {
-                case .deliver(let deliver)?:
-                    modem.book.readFinished(slot, holdsMessage: true)
-                    modem.accept(deliver, slot: slot)
-                case .statusReport(let report)?:
+                let hex = (try? result.get()).flatMap { Self.pduLine(of: $0, after: "+CMGR") }
+                guard modem.guarded(hex ?? "", { modem.takeUpRead(result, slot: slot) }) != nil else {
                     modem.book.readFinished(slot, holdsMessage: false)
-                    modem.tell(.statusReport(report))
-                    modem.deleteNow(slot)
-                case .submit?, nil:
-                    // Empty, a draft, undecodable (already reported and deleted), or the read
-                    // failed: forgotten; a sweep takes up whatever is really there.
-                    modem.book.readFinished(slot, holdsMessage: false)
+                    modem.setAside(slot)
+                    return
                 }
             }
+        }
+    }
+
+    /// The line after the `prefix:` header of a read: the PDU.
+    static func pduLine(of response: ATResponse, after prefix: String) -> String? {
+        guard let header = response.lines.firstIndex(where: { ResponseFields.fields(of: $0, prefix: prefix) != nil }),
+              header + 1 < response.lines.count else { return nil }
+        return response.lines[header + 1]
+    }
+
+    private func takeUpRead(_ result: Result<ATResponse, ModemError>, slot: StorageSlot) {
+        let stored = try? parseRead(result, slot: slot)
+        switch stored?.pdu.tpdu {
+        case .deliver(let deliver)?:
+            book.readFinished(slot, holdsMessage: true)
+            accept(deliver, slot: slot)
+        case .statusReport(let report)?:
+            book.readFinished(slot, holdsMessage: false)
+            tell(.statusReport(report))
+            deleteNow(slot)
+        case .submit?, nil:
+            // Empty, a draft, undecodable (already reported and deleted), or the read failed:
+            // forgotten; a sweep takes up whatever is really there.
+            book.readFinished(slot, holdsMessage: false)
         }
     }
 
@@ -71,20 +87,25 @@ extension Modem {
             if acknowledges { acknowledge(positively: false) }
             return
         }
+        guard let taken = guarded(hex, { takeUpDirect(hex) }) else {
+            tell(.setAside(slot: nil))
+            if acknowledges { acknowledge(positively: true) }
+            return
+        }
+        if acknowledges { acknowledge(positively: taken) }
+    }
+
+    /// Decodes a `+CMT` PDU and hands it on; whether it was taken (the acknowledgement's answer).
+    private func takeUpDirect(_ hex: String) -> Bool {
         let pdu: ModemPDU
         do {
             pdu = try ModemPDU.decode(hex: hex)
         } catch {
             tell(.undecodable(slot: nil, error: error))
-            if acknowledges { acknowledge(positively: false) }
-            return
+            return false
         }
-        guard case .deliver(let deliver) = pdu.tpdu else {
-            if acknowledges { acknowledge(positively: true) }
-            return
-        }
-        let taken = accept(deliver, slot: nil)
-        if acknowledges { acknowledge(positively: taken) }
+        guard case .deliver(let deliver) = pdu.tpdu else { return true }
+        return accept(deliver, slot: nil)
     }
 
     /// `+CNMA` (RP-ACK) or `+CNMA=2` (RP-ERROR), queued behind nothing the relay sends later.

@@ -84,6 +84,12 @@ extension Modem {
     /// Every message in `storage` (default: where new messages go) with `+CMGL=4`, decoded;
     /// undecodable ones are reported (and, in storage mode, deleted).
     public func listStored(storage: String? = nil) async throws(ModemError) -> [StoredSMS] {
+        try await listStored(storage: storage, guardingEach: false)
+    }
+
+    /// The listing; with `guardingEach`, each PDU is decoded under the delegate's crash guard and
+    /// one it sets aside is left out (and kept from later sweeps).
+    func listStored(storage: String?, guardingEach: Bool) async throws(ModemError) -> [StoredSMS] {
         let memory = storage ?? book.receiveStorage
         let response = try await slotCommand("+CMGL=4", storage: memory, timeout: configuration.commandTimeout * 4)
         var messages: [StoredSMS] = []
@@ -96,8 +102,15 @@ extension Modem {
             guard let fields = header, let index = fields.first.flatMap({ Int($0) }) else { continue }
             header = nil
             let slot = StorageSlot(storage: memory, index: index)
-            if let stored = decodeStored(slot: slot, status: fields.count > 1 ? Int(fields[1]) : nil, hex: line) {
-                messages.append(stored)
+            let status = fields.count > 1 ? Int(fields[1]) : nil
+            guard guardingEach, book.state(of: slot) == nil else {
+                if let stored = decodeStored(slot: slot, status: status, hex: line) { messages.append(stored) }
+                continue
+            }
+            switch guarded(line, { decodeStored(slot: slot, status: status, hex: line) }) {
+            case .some(let stored?): messages.append(stored)
+            case .some(nil): continue
+            case nil: setAside(slot)
             }
         }
         return messages
@@ -182,7 +195,7 @@ extension Modem {
         memories.append(book.receiveStorage)
         var taken = 0
         for memory in memories {
-            let stored = try await listStored(storage: memory)
+            let stored = try await listStored(storage: memory, guardingEach: true)
             var deliveries: [StorageSlot: SMSDeliver] = [:]
             var foreign = 0
             for message in stored {
@@ -199,13 +212,20 @@ extension Modem {
                 }
             }
             book.noteForeign(foreign, in: memory)
+            let hexes = Dictionary(stored.map { ($0.slot, $0.hex) }, uniquingKeysWith: { first, _ in first })
             for slot in book.listed(stored.map(\.slot).filter { deliveries[$0] != nil }) {
                 guard let deliver = deliveries[slot] else { continue }
                 taken += 1
-                accept(deliver, slot: slot)
+                if guarded(hexes[slot] ?? "", { accept(deliver, slot: slot) }) == nil { setAside(slot) }
             }
         }
         return taken
+    }
+
+    /// Keeps a set-aside message where it is and out of every later sweep of this connection.
+    func setAside(_ slot: StorageSlot) {
+        book.handedOut([slot])
+        tell(.setAside(slot: slot))
     }
 
     /// Decodes a stored PDU; an undecodable one is reported and, in storage mode, deleted (it
@@ -213,7 +233,7 @@ extension Modem {
     func decodeStored(slot: StorageSlot, status: Int?, hex: String) -> StoredSMS? {
         do {
             let pdu = try ModemPDU.decode(hex: hex)
-            return StoredSMS(slot: slot, status: status.flatMap(StoredSMS.Status.init(rawValue:)), pdu: pdu)
+            return StoredSMS(slot: slot, status: status.flatMap(StoredSMS.Status.init(rawValue:)), pdu: pdu, hex: hex)
         } catch {
             tell(.undecodable(slot: slot, error: error))
             if book.state(of: slot) == nil || book.state(of: slot) == .reading {

@@ -182,6 +182,14 @@ public actor Modem {
     func tell(_ event: ModemEvent) {
         delegate?.modem(self, noticed: event)
     }
+
+    /// Runs `handling` for one message's PDU unless the delegate sets it aside; nil then.
+    func guarded<T>(_ pdu: String, _ handling: () -> T) -> T? {
+        guard let delegate else { return handling() }
+        guard delegate.modem(self, willHandle: pdu) else { return nil }
+        defer { delegate.modemFinishedHandling(self) }
+        return handling()
+    }
 }
 
 /// What a modem tells its owner, synchronously on the modem's thread.
@@ -191,6 +199,17 @@ public protocol ModemDelegate: AnyObject, Sendable {
     func modem(_ modem: isolated Modem, received message: ReceivedSMS) -> MessageDisposition
     /// Anything else worth knowing: registration, storage full, undecodable, closed, reports.
     func modem(_ modem: isolated Modem, noticed event: ModemEvent)
+    /// About to decode and hand on the message whose PDU (hex, as the modem printed it) this is;
+    /// false sets it aside instead — never decoded, never deleted (a message whose handling
+    /// crashed the daemon before). `modemFinishedHandling` follows when this is true.
+    func modem(_ modem: isolated Modem, willHandle pdu: String) -> Bool
+    /// The message announced by `willHandle` was decoded and handed on (or refused) without a crash.
+    func modemFinishedHandling(_ modem: isolated Modem)
+}
+
+extension ModemDelegate {
+    public func modem(_ modem: isolated Modem, willHandle pdu: String) -> Bool { true }
+    public func modemFinishedHandling(_ modem: isolated Modem) {}
 }
 
 /// What the delegate did with a complete message.
@@ -214,6 +233,9 @@ public enum ModemEvent: Sendable, Equatable {
     case undecodable(slot: StorageSlot?, error: PDUError)
     /// Incomplete concatenated parts were given up after the reassembly age (and deleted).
     case partsExpired(count: Int)
+    /// A message set aside by the delegate (it crashed the daemon before): left where it is,
+    /// never decoded; acknowledged in direct mode so the network stops offering it.
+    case setAside(slot: StorageSlot?)
     /// A status report (`+CDS`, or a stored one, which was deleted).
     case statusReport(SMSStatusReport)
     case closed(TransportError)

@@ -79,11 +79,14 @@ public struct StoredSMS: Sendable, Equatable {
     public var slot: StorageSlot
     public var status: Status?
     public var pdu: ModemPDU
+    /// The PDU as the modem printed it (the crash journal recognises a message by it).
+    public var hex: String
 
-    public init(slot: StorageSlot, status: Status?, pdu: ModemPDU) {
+    public init(slot: StorageSlot, status: Status?, pdu: ModemPDU, hex: String = "") {
         self.slot = slot
         self.status = status
         self.pdu = pdu
+        self.hex = hex
     }
 }
 

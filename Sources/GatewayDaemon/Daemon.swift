@@ -38,9 +38,16 @@ public final class Daemon: Sendable {
         self.logger = logger
         self.relay = relay
         let pool = ModemPool(numbers: numbers)
+        let journal: CrashJournal
+        do {
+            journal = try CrashJournal(dataDirectory: configuration.dataDirectory)
+        } catch {
+            throw GatewayError.io(path: configuration.dataDirectory.appendingPathComponent(CrashJournal.fileName).path, operation: "open", errno: EIO)
+        }
         modems = configuration.modems.indices.map { index in
             ModemService(setup: configuration.modems[index], index: index, pool: pool, executor: executors[index],
-                         configuration: configuration, relay: relay, logger: logger)
+                         configuration: configuration, relay: relay, journal: journal,
+                         fingerprint: { [registry] in registry.messageFingerprint($0) }, logger: logger)
         }
         pool.attach(modems)
         self.pool = pool

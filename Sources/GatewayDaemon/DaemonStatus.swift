@@ -62,6 +62,8 @@ public struct ModemSnapshot: Codable, Sendable, Equatable {
     public var statusReports = 0
     public var undecodable = 0
     public var binaryDropped = 0
+    /// Messages set aside because handling them crashed the daemon twice (left where they are).
+    public var setAside = 0
     /// SMS this modem sent (every part counts once per message) and sends it failed.
     public var sends = 0
     public var sendFailures = 0

@@ -15,9 +15,34 @@ extension ModemService: ModemDelegate {
         assumeIsolated { $0.noticed(event) }
     }
 
+    public func modem(_ modem: isolated Modem, willHandle pdu: String) -> Bool {
+        assumeIsolated { service in
+            guard let journal = service.journal else { return true }
+            switch journal.begin(service.fingerprint(pdu)) {
+            case .handle(let entry):
+                service.journalEntry = entry
+                return true
+            case .setAside:
+                return false
+            }
+        }
+    }
+
+    public func modemFinishedHandling(_ modem: isolated Modem) {
+        assumeIsolated { service in
+            guard let entry = service.journalEntry else { return }
+            service.journalEntry = nil
+            service.journal?.finished(entry: entry)
+        }
+    }
+
     private func received(_ sms: ReceivedSMS) -> MessageDisposition {
         status.lastReceivedAt = Date()
         guard !isShuttingDown else { return .leftForLater }
+        if let crashOn = testCrashOn, sms.text?.contains(crashOn) == true {
+            // TRACKERD_TEST_HOOKS only: a poison message for the crash-loop test (no body in the message).
+            fatalError("test hook: this message crashes the daemon")
+        }
         guard let text = sms.text else {
             // 8-bit data is not a tracker's text report: freed, never relayed as text.
             logger.notice("binary message dropped", metadata: ["parts": "\(sms.partCount)"])
@@ -49,6 +74,11 @@ extension ModemService: ModemDelegate {
             logger.warning(slot == nil ? "undecodable message refused" : "undecodable message deleted",
                            metadata: ["field": "\(error.field)", "offset": "\(error.offset)"])
             status.undecodable += 1
+        case .setAside(let slot):
+            // Metadata only: where it lies, never what it says.
+            logger.error("message set aside: handling it crashed the daemon twice; it stays where it is",
+                         metadata: ["slot": "\(slot.map(\.description) ?? "direct")"])
+            status.setAside += 1
         case .partsExpired(let count):
             logger.notice("incomplete concatenated message given up", metadata: ["parts": "\(count)"])
         case .statusReport:

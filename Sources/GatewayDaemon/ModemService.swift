@@ -31,8 +31,19 @@ public actor ModemService {
     private var probeTimer: TimerQueue<@Sendable () -> Void>.Handle?
     private var probeFailures = 0
     private var waitingForDeviceSaid = false
+    /// The daemon's crash journal, and this modem's entry in it while a message is being handled.
+    let journal: CrashJournal?
+    let fingerprint: @Sendable (String) -> Data
+    var journalEntry: Int?
+    /// `TRACKERD_TEST_HOOKS=1` with `TRACKERD_TEST_CRASH_ON=TEXT`: a message containing TEXT traps.
+    let testCrashOn: String?
 
-    init(setup: ModemSetup, index: Int, pool: ModemPool, executor: ModemExecutor, configuration: DaemonConfiguration, relay: Relay, logger: Logger) {
+    init(setup: ModemSetup, index: Int, pool: ModemPool, executor: ModemExecutor, configuration: DaemonConfiguration, relay: Relay,
+         journal: CrashJournal?, fingerprint: @escaping @Sendable (String) -> Data, logger: Logger) {
+        self.journal = journal
+        self.fingerprint = fingerprint
+        let environment = ProcessInfo.processInfo.environment
+        testCrashOn = environment["TRACKERD_TEST_HOOKS"] == "1" ? environment["TRACKERD_TEST_CRASH_ON"].flatMap { $0.isEmpty ? nil : $0 } : nil
         self.setup = setup
         self.index = index
         self.pool = pool

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension Registry: ChangeTracking {
@@ -14,5 +15,12 @@ extension Registry: ChangeTracking {
             throw Registry.gatewayError(from: error, path: databasePath)
         }
         return UInt64(bitPattern: version) &* 1_000_003 &+ localWrites.value
+    }
+}
+
+extension Registry {
+    /// The vault's keyed fingerprint of a message's PDU, for the daemon's crash journal.
+    public func messageFingerprint(_ pdu: String) -> Data {
+        vault.fingerprint(of: Array(pdu.utf8))
     }
 }

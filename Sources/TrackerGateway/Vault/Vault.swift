@@ -16,6 +16,8 @@ public struct Vault: @unchecked Sendable {
     private let keyCheckKey: SymmetricKey
     /// Seals register notes that span customers (DESIGN.md invariant 8); used like a customer's data key.
     let registerNotesKey: DataKey
+    /// Keys the fingerprints that recognise a message without keeping it (the crash journal).
+    private let fingerprintKey: SymmetricKey
 
     /// Bytes in a blind index (a full HMAC-SHA256).
     public static let blindIndexByteCount = 32
@@ -25,6 +27,13 @@ public struct Vault: @unchecked Sendable {
         blindIndexKey = Vault.derive(from: masterKey, label: "trackerd v1 blind index")
         keyCheckKey = Vault.derive(from: masterKey, label: "trackerd v1 key check")
         registerNotesKey = DataKey(key: Vault.derive(from: masterKey, label: "trackerd v1 register notes"))
+        fingerprintKey = Vault.derive(from: masterKey, label: "trackerd v1 message fingerprint")
+    }
+
+    /// A keyed fingerprint (HMAC-SHA256, first 16 bytes) of bytes that must be recognised later
+    /// but never kept: without the master key it says nothing of what was hashed.
+    public func fingerprint(of bytes: some DataProtocol) -> Data {
+        Data(HMAC<SHA256>.authenticationCode(for: bytes, using: fingerprintKey).prefix(16))
     }
 
     private static func derive(from masterKey: MasterKey, label: String) -> SymmetricKey {
