@@ -10,6 +10,7 @@ import UnixSignals
 /// group that shuts down gracefully on SIGTERM/SIGINT. `trackerd run`, `trackerd demo` and the
 /// tests build the same daemon.
 public final class Daemon: Sendable {
+
     public let configuration: DaemonConfiguration
     public let registry: Registry
     public let relay: Relay
@@ -17,12 +18,16 @@ public final class Daemon: Sendable {
     public let pool: ModemPool
     let logger: Logger
     let startedAt = Date()
+    /// Held for the daemon's life: a second one on the same data directory is refused.
+    let lock: DaemonLock
 
     /// Refuses a modem whose number the registry does not hold as a gateway number (the registry
     /// is the one source of truth for them: `trackerd gateway number add`), then builds the parts;
     /// nothing is opened until `run()`.
     public init(configuration: DaemonConfiguration, registry: Registry, logger: Logger) throws {
         precondition(!configuration.modems.isEmpty, "a daemon needs at least one modem")
+        // First, before anything in the data directory is touched (the crash journal, the socket).
+        lock = try DaemonLock(dataDirectory: configuration.dataDirectory)
         let numbers = try configuration.modems.map { try registry.requireGatewayNumber($0.number) }
         var relayConfiguration = configuration.relay
         // Every gateway number the registry holds, not only the pool's: nothing is relayed to one.

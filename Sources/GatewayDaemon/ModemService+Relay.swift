@@ -127,6 +127,12 @@ extension ModemService: RelayPort {
     public func deleteStored(_ slots: [StoredSlot]) async throws {
         guard let modem else { throw ModemUnavailable() }
         try await modem.delete(slots.map { StorageSlot(storage: $0.storage, index: $0.index) })
+        // The count shown is the last probe's less what was deleted since (the next probe sets it
+        // again): an emptied storage no longer shows as holding messages.
+        if let used = status.storageUsed {
+            status.storageUsed = max(0, used - slots.filter { $0.storage == status.storage }.count)
+            status.storageFull = status.storageFull && (status.storageUsed ?? 0) >= (status.storageTotal ?? 0)
+        }
     }
 
     public nonisolated func release(_ slots: [StoredSlot]) {

@@ -119,10 +119,11 @@ final class DaemonHarness: @unchecked Sendable {
 
     /// Starts `trackerd run` on the simulator's link and waits until the modem is ready.
     @discardableResult
-    func startDaemon(_ extra: [String] = [], waitUntilReady: Bool = true, modemCount: Int? = nil, environment: [String: String] = [:]) async throws -> DaemonProcess {
+    func startDaemon(_ extra: [String] = [], waitUntilReady: Bool = true, modemCount: Int? = nil, environment: [String: String] = [:],
+                     device: String? = nil) async throws -> DaemonProcess {
         let count = modemCount ?? gatewayNumbers.count
         let modems = count == 1
-            ? ["--device", linkPath, "--own-number", Cast.gateway]
+            ? ["--device", device ?? linkPath, "--own-number", Cast.gateway]
             : (0..<count).flatMap { ["--modem", "\(link($0))=\(gatewayNumbers[$0])"] }
         let arguments = ["run"] + modems + ["--data-dir", dataDirectory.path, "--log-level", "debug"] + extra
         lastExtraArguments = extra

@@ -146,3 +146,59 @@ enum PII {
         return needles + extra
     }
 }
+
+/// Issue #9.9: a second daemon on the same data directory says so in one line and exits 75
+/// (EX_TEMPFAIL), touching nothing of the first one's; after a `kill -9` a restart is not blocked.
+@Suite(.timeLimit(.minutes(1)))
+struct DaemonSingleInstanceTests {
+    @Test func aSecondDaemonOnTheSameDataDirectoryIsRefusedClearly() async throws {
+        let h = try DaemonHarness()
+        defer { h.shutDown() }
+        let first = try await h.startDaemon()
+        let second = try ProcessRunner.run("trackerd", ["run", "--device", h.linkPath, "--own-number", Cast.gateway, "--data-dir", h.dataDirectory.path])
+        #expect(second.status == 75, "\(second.stderr)")
+        #expect(second.stderr == "trackerd: another trackerd already runs on \(h.dataDirectory.path) (pid \(first.pid)); stop it first (its control socket answers `trackerd status`)\n")
+        #expect(first.isRunning)
+        #expect((try? h.modemStatus())?["state"] as? String == "ready", "the first daemon's socket still answers")
+        first.kill(signal: SIGKILL)
+        _ = await first.waitForExit()
+        try await h.restartDaemon()
+    }
+}
+
+/// Issue #9.9: the status's storage count follows the deletes; it no longer shows the last
+/// probe's `3/30` after the storage was emptied.
+@Suite(.timeLimit(.minutes(1)))
+struct DaemonStorageStatusTests {
+    @Test func theStorageCountDropsWhenStoredMessagesAreRelayedAndDeleted() async throws {
+        let h = try DaemonHarness()
+        defer { h.shutDown() }
+        let reports = (1...3).map { "lat:40.41677\($0) long:-3.70379\($0) stored before start" }
+        for report in reports { try h.simulation.send(from: Cast.bobTracker, text: report) }
+        #expect(await poll { h.simulation.storedMessages().count == 3 })
+        try await h.startDaemon()
+        #expect(await h.texts(of: Cast.bobPhone, including: Set(reports)) == Set(reports))
+        #expect(await h.waitForEmptyStorage())
+        #expect(await poll { (try? h.modemStatus())?["storageUsed"] as? Int == 0 }, "status: \(String(describing: try? h.modemStatus()))")
+    }
+}
+
+/// Issue #9.9: a device path that is not there yet is waited for (a hot-plugged modem is taken
+/// up), and the daemon says so once, clearly, and in its status.
+@Suite(.timeLimit(.minutes(1)))
+struct DaemonMissingDeviceTests {
+    @Test func aMissingModemIsWaitedForSaidOnceAndTakenUpWhenItAppears() async throws {
+        let h = try DaemonHarness()
+        defer { h.shutDown() }
+        let later = h.root.appendingPathComponent("later").path
+        try await h.startDaemon(waitUntilReady: false, device: later)
+        #expect(await poll { (try? h.modemStatus())?["state"] as? String == "waiting-for-device" })
+        // Several re-open attempts pass (back-off 0.5, 1, 2 s); the log says it once.
+        try await Task.sleep(for: .seconds(4))
+        #expect(h.log.components(separatedBy: "modem device not usable; waiting for it").count - 1 == 1, "log:\n\(h.log.suffix(2000))")
+        #expect(((try? h.modemStatus())?["lastError"] as? String)?.contains("does not exist") == true)
+        // The modem is plugged in: its path appears.
+        try FileManager.default.createSymbolicLink(atPath: later, withDestinationPath: h.linkPath)
+        #expect(await poll(timeout: .seconds(30)) { (try? h.modemStatus())?["state"] as? String == "ready" })
+    }
+}

@@ -80,7 +80,12 @@ extension Trackerd {
                 logLevel: level
             )
             let registry = try CLIError.reporting { try data.openRegistry() }
-            let daemon = try CLIError.reporting { try Daemon(configuration: configuration, registry: registry, logger: Logger(label: "trackerd")) }
+            let daemon: Daemon
+            do {
+                daemon = try CLIError.reporting { try Daemon(configuration: configuration, registry: registry, logger: Logger(label: "trackerd")) }
+            } catch let running as DaemonAlreadyRunning {
+                throw CommandFailure(exitCode: .temporaryFailure, message: running.description)
+            }
             try await daemon.run()
         }
     }
