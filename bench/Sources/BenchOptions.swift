@@ -24,13 +24,20 @@ struct BenchOptions {
     /// Where the data directories and links go: /dev/shm when there is one, because filling a big
     /// registry is one fsync'd transaction per add (ms each on a virtual disk), which would
     /// measure the disk, not trackerd.
+    /// The pool figure: modem counts, radio delay per send, warm-up and measured window.
+    var poolModems = [1, 2, 4]
+    var poolRadioDelayMilliseconds = 1_500
+    var poolWarmUpSeconds = 10
+    var poolSeconds = 60
+    var skipPool = false
     var workDirectory: String = FileManager.default.isWritableFile(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()
 
     static let usage = """
         usage: trackerd-bench [--trackerd PATH] [--messages N] [--latency-messages N] [--pairs N]
                               [--window N] [--idle-seconds S] [--lookup-customers N] [--lookups N]
                               [--big-registry-relays N] [--log-level LEVEL] [--registry-cache DIR]
-                              [--workdir DIR] [--skip-big-registry]
+                              [--workdir DIR] [--skip-big-registry] [--pool-modems 1,2,4]
+                              [--pool-radio-delay-ms MS] [--pool-seconds S] [--skip-pool]
         """
 
     static func parse(_ arguments: [String]) throws -> BenchOptions {
@@ -62,6 +69,14 @@ struct BenchOptions {
             case "--registry-cache": options.registryCache = try value(argument)
             case "--workdir": options.workDirectory = try value(argument)
             case "--skip-big-registry": options.skipBigRegistry = true
+            case "--pool-modems":
+                let text = try value(argument)
+                let counts = text.split(separator: ",").compactMap { Int($0) }
+                guard !counts.isEmpty, counts.allSatisfy({ $0 >= 1 && $0 <= 16 }) else { throw BenchFailure("--pool-modems needs counts such as 1,2,4, not '\(text)'") }
+                options.poolModems = counts
+            case "--pool-radio-delay-ms": options.poolRadioDelayMilliseconds = try number(argument, minimum: 0)
+            case "--pool-seconds": options.poolSeconds = try number(argument, minimum: 5)
+            case "--skip-pool": options.skipPool = true
             case "-h", "--help":
                 print(usage)
                 exit(0)

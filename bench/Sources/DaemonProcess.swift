@@ -6,12 +6,18 @@ final class DaemonProcess {
     let logPath: String
 
     /// Starts `trackerd run` on `dataDirectory` and `device`, rate limits raised out of the way.
-    init(executable: String, dataDirectory: URL, device: String, ownNumber: String, receive: String, logLevel: String, logPath: String) throws {
+    convenience init(executable: String, dataDirectory: URL, device: String, ownNumber: String, receive: String, logLevel: String, logPath: String) throws {
+        try self.init(executable: executable, dataDirectory: dataDirectory, modems: [(device, ownNumber)], receive: receive, logLevel: logLevel, logPath: logPath)
+    }
+
+    /// The same for a pool: one `--modem DEVICE=NUMBER` each.
+    init(executable: String, dataDirectory: URL, modems: [(device: String, number: String)], receive: String, logLevel: String, logPath: String) throws {
         self.logPath = logPath
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = [
-            "run", "--data-dir", dataDirectory.path, "--device", device, "--own-number", ownNumber,
+            "run", "--data-dir", dataDirectory.path,
+        ] + modems.flatMap { ["--modem", "\($0.device)=\($0.number)"] } + [
             "--tracker-per-hour", "100000000", "--tracker-burst", "1000000",
             "--phone-per-hour", "100000000", "--phone-burst", "1000000",
             "--receive", receive, "--log-level", logLevel,

@@ -14,6 +14,9 @@ struct LookupBench {
         var fillSeconds: Double?
         var lookups = Samples()
         var misses = Samples()
+        /// Through the relay's route cache, trackers of a working set reporting again and again.
+        var cachedLookups = Samples()
+        var cacheHits = 0
         var peakRSSKiB = 0
         var anonymousKiB = 0
         var relays = 0
@@ -69,6 +72,18 @@ struct LookupBench {
             _ = try registry.roleNow(of: number)
             result.misses.add(.now - start)
         }
+        // The relay's own path: the route cache in front of the registry, a working set of
+        // trackers reporting again and again (each first look-up goes to the registry).
+        let cache = RouteCache(registry)
+        let workingSet = (0..<min(2_000, options.lookupCustomers)).map { _ in Int.random(in: 0..<options.lookupCustomers, using: &generator) }
+        for customer in workingSet { _ = try cache.role(of: BenchRegistry.tracker(customer)) }
+        for i in 0..<options.lookups {
+            let number = BenchRegistry.tracker(workingSet[i % workingSet.count])
+            let start = ContinuousClock.now
+            _ = try cache.role(of: number)
+            result.cachedLookups.add(.now - start)
+        }
+        result.cacheHits = cache.statistics.hits
         try registry.close()
 
         // The daemon on this registry: relays from random trackers, then its peak RSS.
@@ -94,12 +109,11 @@ struct LookupBench {
                 throw BenchFailure("big registry: relay \(i) did not arrive; daemon log:\n\(daemon.logTail())")
             }
             result.relays += 1
-            // Storage mode: the next message must not land in a slot whose delete is still in flight.
+            // Storage mode: each relay starts from an empty SIM, as in Rig.storageEmptied().
             let deadline = ContinuousClock.now + .seconds(10)
             while !simulation.storedMessages().isEmpty, ContinuousClock.now < deadline {
                 try await Task.sleep(for: .microseconds(200))
             }
-            try await Task.sleep(for: .milliseconds(10))  // as in Rig.storageEmptied()
         }
         result.peakRSSKiB = daemon.probe.statusKiB("VmHWM") ?? 0
         result.anonymousKiB = daemon.probe.statusKiB("RssAnon") ?? 0

@@ -62,9 +62,8 @@ final class Rig {
             """)
     }
 
-    /// In storage mode, waits until the daemon deleted what it relayed, so the next message never
-    /// lands in a slot whose `AT+CMGD` is still being answered: trackerd drops a `+CMTI` for an
-    /// index it has not yet forgotten (Modem.fetchStored's `handedOut` guard; see bench/README.md).
+    /// In storage mode, waits until the daemon deleted what it relayed, so each sequential sample
+    /// starts from an empty SIM (the daemon itself copes with a `+CMTI` that overtakes a delete).
     private func storageEmptied() async throws {
         guard receive == "storage" else { return }
         let deadline = ContinuousClock.now + .seconds(10)
@@ -72,9 +71,6 @@ final class Rig {
             guard ContinuousClock.now < deadline else { throw stall("storage not emptied after a relay") }
             try await Task.sleep(for: .microseconds(200))
         }
-        // The emulator frees the slot when it runs AT+CMGD; the daemon forgets the index only once
-        // the OK reached it. A grace period keeps the next +CMTI out of that window.
-        try await Task.sleep(for: .milliseconds(10))
     }
 
     /// One relay per pair: proves the daemon is up and warms its caches.
