@@ -69,24 +69,28 @@ public final class ModemPool: Sendable {
 
     /// The modems that may carry a send for `purpose`, best first; empty when none is healthy.
     public func candidates(for purpose: SendPurpose, origin: Int?) -> [ModemService] {
-        let order: [Int] = table.withLock { table in
-            let healthy = table.indices.filter { index in
-                let health = table[index]
-                return health.ready && health.registered && health.consecutiveFailures < Self.failuresBeforeRotationOut
-            }
-            var eligible = healthy
-            if case .trackerCommand(let known) = purpose, !known.isEmpty {
-                eligible = healthy.filter { known.contains(numbers[$0]) }
-            }
-            // Least busy first; the order of the pool breaks ties.
-            var sorted = eligible.sorted { (table[$0].sendsInFlight, $0) < (table[$1].sendsInFlight, $1) }
-            if purpose == .reply, let origin, let position = sorted.firstIndex(of: origin) {
-                sorted.insert(sorted.remove(at: position), at: 0)
-            }
-            return sorted
-        }
+        let order = table.withLock { Self.order($0, numbers: numbers, for: purpose, origin: origin) }
         let services = self.services
         return order.map { services[$0] }
+    }
+
+    /// The rotation as a pure function of the health table: the healthy modems (for a tracker
+    /// command, those whose number the tracker obeys), least busy first, ties in pool order,
+    /// and for a reply the receiving modem first.
+    static func order(_ table: [Health], numbers: [String], for purpose: SendPurpose, origin: Int?) -> [Int] {
+        let healthy = table.indices.filter { index in
+            let health = table[index]
+            return health.ready && health.registered && health.consecutiveFailures < failuresBeforeRotationOut
+        }
+        var eligible = healthy
+        if case .trackerCommand(let known) = purpose, !known.isEmpty {
+            eligible = healthy.filter { known.contains(numbers[$0]) }
+        }
+        var sorted = eligible.sorted { (table[$0].sendsInFlight, $0) < (table[$1].sendsInFlight, $1) }
+        if purpose == .reply, let origin, let position = sorted.firstIndex(of: origin) {
+            sorted.insert(sorted.remove(at: position), at: 0)
+        }
+        return sorted
     }
 
     /// Ready modems, and all of them.
