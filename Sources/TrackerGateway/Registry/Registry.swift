@@ -94,9 +94,14 @@ public final class Registry: Sendable {
         configuration.label = "registry"
         configuration.foreignKeysEnabled = true
         configuration.busyMode = .timeout(busyTimeout)
+        // A small box: the daemon reads from one modem thread per modem and the route cache
+        // answers the hot path, so two readers and a 512 KiB page cache each are plenty (SQLite's
+        // default is 2 MiB a connection, which a registry of 100,000 customers fills).
+        configuration.maximumReaderCount = 2
         configuration.prepareDatabase { db in
             // Deleted PII is overwritten, not left in free pages (invariant 4).
             try db.execute(sql: "PRAGMA secure_delete = ON")
+            try db.execute(sql: "PRAGMA cache_size = -512")
         }
         return configuration
     }
