@@ -1,3 +1,5 @@
+import Foundation
+
 /// A whole message put together from its parts.
 public struct ReassembledMessage<Token: Sendable>: Sendable {
     public var originator: PhoneAddress
@@ -64,12 +66,21 @@ extension ReassemblyEvent: Hashable where Token: Hashable {}
 /// The buffer holds at most `capacity` unfinished messages (the oldest is evicted) and
 /// drops any older than `maxAge`; time only comes in as `now`, so it is testable and
 /// never reads a clock.
+///
+/// An 8-bit reference repeats every 256 messages, so a lone part (its sibling deleted, or lost
+/// at a crash between two deletes, and read again from the SIM) can meet a later message's part
+/// with the same reference. Parts of one message are stamped by the SMSC within moments of each
+/// other; parts whose service-centre time stamps lie more than `maximumSpread` apart belong to
+/// different messages and are never joined (found by the soak run: part 1 of one report joined
+/// with a lone part 2 of another).
 public struct Reassembler<Token: Sendable, Instant: InstantProtocol>: Sendable where Instant.Duration == Duration {
     private struct Key: Hashable {
         var originator: PhoneAddress
         var reference: Int
         var total: Int
         var uses16BitReference: Bool
+        /// Which of several messages with this reference: the sequence of the group's first part.
+        var generation: UInt64
     }
 
     private struct Pending {
@@ -78,17 +89,22 @@ public struct Reassembler<Token: Sendable, Instant: InstantProtocol>: Sendable w
         var tokens: [Token] = []
         let firstSeen: Instant
         let sequence: UInt64
+        /// The service-centre time stamp of the group's first part.
+        let stamped: Date
     }
 
     public let capacity: Int
     public let maxAge: Duration
+    /// The widest gap between two parts' SCTS that still makes them one message.
+    public let maximumSpread: Duration
     private var pending: [Key: Pending] = [:]
     private var nextSequence: UInt64 = 0
 
-    public init(capacity: Int = 64, maxAge: Duration = .seconds(600)) {
+    public init(capacity: Int = 64, maxAge: Duration = .seconds(600), maximumSpread: Duration = .seconds(60)) {
         precondition(capacity >= 1, "a reassembly buffer needs room for one message")
         self.capacity = capacity
         self.maxAge = maxAge
+        self.maximumSpread = maximumSpread
     }
 
     /// Unfinished messages currently held.
@@ -101,16 +117,24 @@ public struct Reassembler<Token: Sendable, Instant: InstantProtocol>: Sendable w
             events.append(.complete(Self.assemble([deliver], tokens: [token], reference: nil)))
             return events
         }
-        let key = Key(originator: deliver.originator, reference: info.reference, total: info.total, uses16BitReference: info.uses16BitReference)
+        let stamped = deliver.serviceCentreTimestamp.date
+        let spread = Double(maximumSpread.components.seconds)
+        // The group with this reference whose first part was stamped close enough to this one.
+        let existingKey = pending.first { key, group in
+            key.originator == deliver.originator && key.reference == info.reference && key.total == info.total
+                && key.uses16BitReference == info.uses16BitReference && abs(group.stamped.timeIntervalSince(stamped)) <= spread
+        }?.key
+        let key = existingKey ?? Key(originator: deliver.originator, reference: info.reference, total: info.total,
+                                     uses16BitReference: info.uses16BitReference, generation: nextSequence)
         var group: Pending
-        if let existing = pending[key] {
+        if let existingKey, let existing = pending[existingKey] {
             group = existing
         } else {
             if pending.count >= capacity, let oldest = pending.min(by: { $0.value.sequence < $1.value.sequence }) {
                 pending[oldest.key] = nil
                 events.append(.evicted(tokens: oldest.value.tokens))
             }
-            group = Pending(parts: Array(repeating: nil, count: info.total), firstSeen: now, sequence: nextSequence)
+            group = Pending(parts: Array(repeating: nil, count: info.total), firstSeen: now, sequence: nextSequence, stamped: stamped)
             nextSequence += 1
         }
         group.tokens.append(token)

@@ -12,6 +12,27 @@ struct ReassemblerTests {
 
     static let longText = String(repeating: "Lat 52.52 Lon 13.40 {v:42} € ", count: 20)
 
+    /// Parts stamped `seconds` apart: (part 1 of message A at 12:00, part 2 of message B at 12:00+seconds).
+    @Test(arguments: [(0, true), (45, true), (60, true), (61, false), (600, false), (7_200, false)])
+    func partsStampedFurtherApartThanTheSpreadAreNeverJoined(seconds: Int, joined: Bool) {
+        let a = Self.parts(String(repeating: "report A ", count: 25), reference: 69)
+        let later = ServiceCentreTimestamp(date: Self.timestamp.date.addingTimeInterval(Double(seconds)), offsetQuarterHours: -20)
+        let b = SMSDeliver.parts(from: Self.sender, text: String(repeating: "report B ", count: 25), timestamp: later, forceUCS2: false, concatenationReference: 69)
+        #expect(a.count == 2 && b.count == 2)
+        var reassembler = Reassembler<String, TestInstant>()
+        var completed: [ReassembledMessage<String>] = []
+        for (part, token) in [(a[0], "a1"), (b[1], "b2"), (b[0], "b1"), (a[1], "a2")] {
+            for case .complete(let message) in reassembler.add(part, token: token, now: .zero) { completed.append(message) }
+        }
+        if joined {
+            // Within the spread they pass for one message's parts, as they must for a slow network.
+            #expect(completed.first?.tokens == ["a1", "b2"])
+        } else {
+            #expect(completed.map(\.tokens) == [["b2", "b1"], ["a1", "a2"]], "a lone part joined a later message")
+            #expect(completed.map(\.text) == [b.compactMap(\.body.text).joined(), a.compactMap(\.body.text).joined()])
+        }
+    }
+
     @Test func singlePartCompletesAtOnce() {
         var reassembler = Reassembler<Int, TestInstant>()
         let events = reassembler.add(Self.parts("hi")[0], token: 5, now: .zero)
