@@ -15,6 +15,7 @@ struct ModeResult: Sendable {
     let stops: [(signal: SoakPlan.Signal, reports: Set<Int>)]
     let leaks: LeakScan
     let settledBy: String
+    let leftovers: ModeRun.SoakLeftovers
     let finalModemState: String
     let trafficSeconds: Double
     let settleSeconds: Double
@@ -38,7 +39,7 @@ struct ModeResult: Sendable {
     /// Findings that fail the soak; each names how to reproduce it.
     var failures: [String] {
         var found: [String] = []
-        let how = "reproduce: bench/soak.sh --seed \(seed) --mode \(mode.rawValue) (plan: \(root.path)/plan.txt)"
+        let how = "reproduce: bench/soak.sh --seed \(seed) --mode \(mode.rawValue) (plan and details: \(root.path)/plan.txt, findings.txt)"
         if mode == .storage, !lost.isEmpty {
             found.append("\(lost.count) reports lost in storage mode (first: \(describe(lost.sorted().prefix(5)))); \(how)")
         }

@@ -74,7 +74,7 @@ struct ModeRun {
         lifecycle.wait()
         simulation.liftStorageFull()  // a lift the plan placed after the last report
 
-        let (settledBy, final) = settle(simulation: simulation, supervisor: supervisor, progress: progress, index: index)
+        let (settledBy, final, leftovers) = settle(simulation: simulation, supervisor: supervisor, progress: progress, index: index)
         let settled = ContinuousClock.now
         supervisor.queryStatus()
         let finalModemState = supervisor.modemState ?? "not running"
@@ -84,10 +84,12 @@ struct ModeRun {
 
         let stored = simulation.storedMessages()
         let leaks = LeakScan(plan: plan, log: log, data: data)
+        try SoakFindings(plan: plan, tally: final, stored: stored).text()
+            .write(to: root.appendingPathComponent("findings.txt"), atomically: true, encoding: .utf8)
         return ModeResult(
             mode: mode, seed: options.seed, plan: plan, tally: final, sendErrors: sendErrors, storedAtEnd: stored.count,
             pendingAtEnd: simulation.statistics.pendingDeliveries, refusedDeliveries: simulation.statistics.refusedDeliveries,
-            daemon: supervisor.summary, stops: inFlight.stops.withLock { $0 }, leaks: leaks, settledBy: settledBy,
+            daemon: supervisor.summary, stops: inFlight.stops.withLock { $0 }, leaks: leaks, settledBy: settledBy, leftovers: leftovers,
             finalModemState: finalModemState, trafficSeconds: (trafficEnded - started).seconds,
             settleSeconds: (settled - trafficEnded).seconds, wallSeconds: (ContinuousClock.now - started).seconds, root: root)
     }
@@ -167,27 +169,45 @@ struct ModeRun {
 
     /// Waits until every consenting phone has every report and nothing is left on the SIM or in
     /// the network, or nothing changed for `quietSeconds`, or `settleSeconds` passed.
+    ///
+    /// Once every report has arrived, what is still on the SIM can only be a part whose message
+    /// was relayed from its other parts (a delete that failed, or a kill -9 between two deletes):
+    /// the reassembler gives up on it after its maximum age (600 s, looked at every 150 s) and
+    /// deletes it, so that wait is `orphanSeconds`, not `quietSeconds`.
     private func settle(simulation: Simulation, supervisor: DaemonSupervisor, progress: SendProgress,
-                        index: [String: Int]) -> (String, SoakTally) {
+                        index: [String: Int]) -> (String, SoakTally, SoakLeftovers) {
         let begun = ContinuousClock.now
         var lastChange = begun
         var signature: [Int] = []
         var nextProgress = begun + .seconds(15)
+        var leftovers = SoakLeftovers()
         while true {
             let tally = SoakTally(plan: plan, sent: plan.reports.count, simulation: simulation, index: index)
             let stored = simulation.storedMessages().count
             let pending = simulation.statistics.pendingDeliveries
-            if tally.incomplete.isEmpty && stored == 0 && pending == 0 { return ("everything delivered", tally) }
             let now = ContinuousClock.now
+            let delivered = tally.incomplete.isEmpty && pending == 0
+            if delivered, leftovers.deliveredAt == nil {
+                leftovers.deliveredAt = now
+                leftovers.countThen = stored
+            }
+            if delivered && stored == 0 {
+                leftovers.clearedAfter = leftovers.deliveredAt.map { (now - $0).seconds }
+                return ("everything delivered", tally, leftovers)
+            }
             let current = [tally.inboxTotal, stored, pending]
             if current != signature {
                 signature = current
                 lastChange = now
             }
-            if now - lastChange >= .seconds(options.quietSeconds) {
-                return (String(format: "nothing changed for %d s", options.quietSeconds), tally)
+            if let deliveredAt = leftovers.deliveredAt, delivered {
+                if now - deliveredAt >= .seconds(options.orphanSeconds) {
+                    return ("delivered; \(stored) still on the SIM \(options.orphanSeconds) s later", tally, leftovers)
+                }
+            } else if now - lastChange >= .seconds(options.quietSeconds) {
+                return (String(format: "nothing changed for %d s", options.quietSeconds), tally, leftovers)
             }
-            if now - begun >= .seconds(options.settleSeconds) { return ("gave up after \(options.settleSeconds) s", tally) }
+            if now - begun >= .seconds(options.settleSeconds) { return ("gave up after \(options.settleSeconds) s", tally, leftovers) }
             if now >= nextProgress {
                 nextProgress = now + .seconds(15)
                 print(String(format: "   settling %3.0f s: incomplete %d, on SIM %d, network holds %d, modem ",
@@ -208,6 +228,13 @@ struct ModeRun {
         thread.name = "soak.\(name)"
         thread.start()
         return done
+    }
+
+    /// What was on the SIM once every report had arrived, and how long it took to go.
+    struct SoakLeftovers: Sendable {
+        var deliveredAt: ContinuousClock.Instant?
+        var countThen = 0
+        var clearedAfter: Double?
     }
 
     final class Flag: Sendable {

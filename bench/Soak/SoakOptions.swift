@@ -59,8 +59,11 @@ struct SoakOptions: ParsableArguments {
     @Option(help: "After the last report: stop waiting once nothing changed for this many seconds (the relay's retries back off to 120 s).")
     var quietSeconds = 150
 
+    @Option(help: "Once every report arrived: how long to wait for parts left on the SIM to go (the reassembler deletes a lone part after 600 s).")
+    var orphanSeconds = 780
+
     @Option(help: "After the last report: stop waiting after this many seconds in any case.")
-    var settleSeconds = 900
+    var settleSeconds = 1_200
 
     @Option(help: "The daemon's --log-level.")
     var logLevel = "warning"

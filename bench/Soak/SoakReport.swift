@@ -21,6 +21,10 @@ struct SoakReport {
         row("duplicated: extra copies (reports)") { "\($0.tally.extraCopies) (\($0.tally.reportsDuplicated))" }
         row("to another customer / to the STOP phone") { "\($0.tally.misdirected) / \($0.tally.toStoppedPhone)" }
         row("left in storage / held by the network") { "\($0.storedAtEnd) / \($0.pendingAtEnd)" }
+        row("on the SIM when all had arrived (gone after)") { result in
+            guard result.leftovers.deliveredAt != nil else { return "—" }
+            return "\(result.leftovers.countThen) (" + (result.leftovers.clearedAfter.map { String(format: "%.0f s", $0) } ?? "not gone") + ")"
+        }
         row("daemon restarts: kill -9 / SIGTERM") { "\($0.daemon.kills) / \($0.daemon.terms)" }
         row("daemon crashes / SIGTERM hangs") { "\($0.daemon.crashes.count) / \($0.daemon.hungTerms.count)" }
         row("SIGTERM to exit, max") { String(format: "%.2f s", $0.daemon.termSeconds.max() ?? 0) }

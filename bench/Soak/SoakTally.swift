@@ -23,6 +23,10 @@ struct SoakTally: Sendable {
     var otherMessages = 0
     /// Inbox messages that look like a report whose text changed on the way.
     var altered = 0
+    /// Those messages, with the phone that got them, for the findings file.
+    var alteredMessages: [(phone: String, message: InboxMessage)] = []
+    /// Per report: copies per phone (only for reports some phone got).
+    var copiesByReport: [Int: [String: Int]] = [:]
     /// Per consenting phone: (distinct reports received, reports it should have).
     var perPhone: [String: (received: Int, expected: Int)] = [:]
     /// Every message in every inbox: grows with each arrival, so a stalled relay shows.
@@ -38,6 +42,7 @@ struct SoakTally: Sendable {
                 guard let report = index[message.text] else {
                     if message.text.contains("lat") || message.text.contains("Lat") || message.text.contains("纬度") {
                         altered += 1
+                        alteredMessages.append((phone, message))
                     } else {
                         otherMessages += 1
                     }
@@ -51,6 +56,7 @@ struct SoakTally: Sendable {
             let owners = cast.phones[cast.trackers[report.tracker].customer]
             let consenting = cast.consentingPhones(ofTracker: report.tracker)
             let got = copies[report.index]
+            if !got.isEmpty { copiesByReport[report.index] = got }
             var missing = false
             for phone in consenting {
                 let count = got[phone, default: 0]

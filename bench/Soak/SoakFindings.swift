@@ -1,0 +1,42 @@
+import Foundation
+import Simulator
+
+/// The details behind a mode's figures, for `findings.txt` in its work directory: every lost
+/// report (when it was sent, its shape, who lacks it), every altered text next to the reports
+/// whose coordinates it carries, and what was left on the SIM. Soak data only: made-up numbers
+/// and positions, written where nobody but the engineer reading the finding looks.
+struct SoakFindings {
+    let plan: SoakPlan
+    let tally: SoakTally
+    let stored: [StoredMessageInfo]
+
+    func text() -> String {
+        var lines: [String] = []
+        let cast = plan.cast
+        lines.append("lost: \(tally.incomplete.count)")
+        for index in tally.incomplete.sorted() {
+            let report = plan.reports[index]
+            let got = tally.copiesByReport[index] ?? [:]
+            let missing = cast.consentingPhones(ofTracker: report.tracker).filter { (got[$0] ?? 0) == 0 }
+            lines.append(String(format: "  report %d, t+%.3f s, from ", index, report.at.seconds)
+                + "\(cast.trackers[report.tracker].number) (\(cast.trackers[report.tracker].model.rawValue)), "
+                + "\(report.body.text.count) characters\(report.body.ucs2 ? ", UCS-2" : ""); missing on \(missing.joined(separator: " ")); "
+                + "copies elsewhere: \(got)")
+            lines.append("    text: \(report.body.text.debugDescription)")
+        }
+        lines.append("altered: \(tally.alteredMessages.count)")
+        for (phone, message) in tally.alteredMessages {
+            let sources = plan.reports.filter { report in report.body.coordinates.contains { message.text.contains($0) } }
+            lines.append("  on \(phone), from \(message.from), \(message.parts) parts, \(message.text.count) characters: \(message.text.debugDescription)")
+            for source in sources {
+                lines.append("    carries report \(source.index) (from \(cast.trackers[source.tracker].number), "
+                    + "\(source.body.text.count) characters): \(source.body.text.debugDescription)")
+            }
+        }
+        lines.append("left on the SIM: \(stored.count)")
+        for message in stored {
+            lines.append("  \(message.storage) \(message.index) \(message.status) from \(message.sender)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
