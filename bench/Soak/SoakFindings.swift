@@ -1,4 +1,5 @@
 import Foundation
+import SMSCodec
 import Simulator
 
 /// The details behind a mode's figures, for `findings.txt` in its work directory: every lost
@@ -32,11 +33,33 @@ struct SoakFindings {
                 lines.append("    carries report \(source.index) (from \(cast.trackers[source.tracker].number), "
                     + "\(source.body.text.count) characters): \(source.body.text.debugDescription)")
             }
+            for (part, reports) in assembly(of: message.text).enumerated() {
+                let more = reports.count > 1 ? " (or of \(reports.count - 1) other reports with the same text there)" : ""
+                lines.append("    its part \(part + 1) is part \(part + 1) of report \(reports[0])" + more)
+            }
         }
         lines.append("left on the SIM: \(stored.count)")
         for message in stored {
             lines.append("  \(message.storage) \(message.index) \(message.status) from \(message.sender)")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Which reports' concatenated parts (as the network cut them) make up `text`, when it is
+    /// made of whole parts of reports: per part, every report whose part it can be (the
+    /// first part carries the coordinates, so it names one report; a later part may fit several).
+    private func assembly(of text: String) -> [[Int]] {
+        let split = plan.reports.map { SMSSegmenter.split($0.body.text, forceUCS2: $0.body.ucs2).parts }
+        var found: [[Int]] = []
+        var rest = Substring(text)
+        var part = 0
+        while !rest.isEmpty {
+            let matches = split.indices.filter { split[$0].count > part && rest.hasPrefix(split[$0][part]) }
+            guard let first = matches.first else { return [] }
+            found.append(matches)
+            rest = rest.dropFirst(split[first][part].count)
+            part += 1
+        }
+        return found
     }
 }
