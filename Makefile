@@ -1,7 +1,7 @@
 # The two set-up commands of README.md. Both install what they need when run as root.
 SWIFT ?= swift
 
-.PHONY: demo test build deps interop fuzz bench
+.PHONY: demo test build deps interop fuzz bench soak
 
 # Main job: a tracker reports, a phone sends LOCATE, another sends STOP — against the bundled simulator.
 # The compiler's output (about 1,150 lines on a cold build) goes to .build/demo-build.log; its
@@ -35,3 +35,8 @@ build: deps
 
 bench: deps
 	bash bench/run.sh
+
+# The soak of issue #9 (minutes per receive mode): faults, kill -9 and restarts; lost must be 0 in
+# storage mode. SOAK_ARGS go to trackerd-soak, e.g. make soak SOAK_ARGS="--reports 500 --seed 7".
+soak: deps
+	bash bench/soak.sh $(SOAK_ARGS)

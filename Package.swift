@@ -102,6 +102,8 @@ let package = Package(
             ],
             path: "bench/Sources"
         ),
+        // The soak run of issue #9 (bench/soak.sh, `make soak`): faults and kills, then what was lost; not in `make test`.
+        .executableTarget(name: "trackerd-soak", dependencies: ["Simulator", "SMSCodec", "LineSocket", "TrackerProfiles", "TestSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")], path: "bench/Soak"),
         // What every test target shares: temporary directories, waits, clocks, child processes.
         .target(name: "TestSupport", dependencies: ["MonotonicTime"], path: "Tests/TestSupport"),
         .testTarget(name: "SMSCodecTests", dependencies: ["SMSCodec", "TestSupport"]),

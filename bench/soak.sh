@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds trackerd and trackerd-soak in release mode and runs the soak of issue #9: tracker reports
+# through the real daemon under random modem faults, kill -9 and SIGTERM restarts, in both receive
+# modes; prints what was lost, duplicated and left behind. Not part of `make test`.
+# Extra arguments go to trackerd-soak (e.g. --reports 500 --seed 7 --mode storage; --help lists them).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+SWIFT=${SWIFT:-swift}
+echo "machine: $(nproc) CPUs; $(uptime)"
+"$SWIFT" build -c release --product trackerd
+"$SWIFT" build -c release --product trackerd-soak
+BIN=$("$SWIFT" build -c release --show-bin-path)
+# trackerd-soak runs the trackerd next to it, so both come from this one release build.
+"$BIN/trackerd-soak" "$@"
