@@ -59,6 +59,7 @@ import Testing
 
     static let refusals: [Refusal] = [
         Refusal(description: "unknown top-level key", yaml: "data-dir: /d\ndatadir: /x\n", line: 2, key: "datadir", reason: "is not a known key"),
+        Refusal(description: "unknown key without a value", yaml: "metric:\n", line: 1, key: "metric", reason: "is not a known key"),
         Refusal(description: "unknown relay key", yaml: "relay:\n  max-age: 10m\n  max_age: 5m\n", line: 3, key: "relay.max_age", reason: "is not a known key"),
         Refusal(description: "unknown modem key", yaml: "modems:\n  - device: /dev/a\n    number: '+4917000000001'\n    speed: 9600\n",
                 line: 4, key: "modems[0].speed", reason: "is not a known key"),

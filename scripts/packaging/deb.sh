@@ -9,7 +9,8 @@ for tool in dpkg-deb dpkg-shlibdeps lintian; do
   command -v "$tool" >/dev/null || { echo "deb.sh: $tool is missing (apt-get install dpkg-dev lintian)" >&2; exit 69; }
 done
 arch=$(dpkg --print-architecture)
-version=${VERSION:-0.1.0+git$(git log -1 --format=%cd --date=format:%Y%m%d 2>/dev/null || date -u +%Y%m%d).$(git rev-parse --short HEAD 2>/dev/null || echo 0)}
+# Upstream version with a Debian revision (-1): the package is built from this tree, not native.
+version=${VERSION:-0.1.0~git$(git log -1 --format=%cd --date=format:%Y%m%d 2>/dev/null || date -u +%Y%m%d).$(git rev-parse --short HEAD 2>/dev/null || echo 0)-1}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 stage=$work/trackerd
@@ -17,7 +18,8 @@ stage=$work/trackerd
 CONFIGURATION=${CONFIGURATION:-release} PREFIX=/usr UNITDIR=/lib/systemd/system DESTDIR="$stage" bash scripts/packaging/install.sh
 strip --strip-unneeded --remove-section=.comment --remove-section=.note "$stage"/usr/bin/trackerd "$stage"/usr/bin/trackersim
 
-install -d -m 0755 "$stage/etc/trackerd" "$stage/usr/share/doc/trackerd" "$stage/DEBIAN"
+install -d -m 0755 "$stage/etc/trackerd" "$stage/usr/share/doc/trackerd" "$stage/usr/share/lintian/overrides" "$stage/DEBIAN"
+install -m 0644 packaging/debian/lintian-overrides "$stage/usr/share/lintian/overrides/trackerd"
 install -m 0644 packaging/trackerd.yaml.example "$stage/etc/trackerd/trackerd.yaml"
 install -m 0644 packaging/debian/copyright "$stage/usr/share/doc/trackerd/copyright"
 gzip -9n -c README.md > "$stage/usr/share/doc/trackerd/README.md.gz"

@@ -37,10 +37,11 @@ install -m 0644 packaging/trackerd.yaml.example packaging/udev/99-trackerd-modem
 install -m 0644 packaging/prometheus/trackerd-alerts.yml "$share/trackerd/prometheus/"
 
 # Completions come from the binary itself (swift-argument-parser), so they always match it.
-"$bin/trackerd" --generate-completion-script bash > "$share/bash-completion/completions/trackerd"
+# bash-completion sources its scripts: no #! line (Debian's lintian asks for none).
+"$bin/trackerd" --generate-completion-script bash | sed '1{/^#!/d}' > "$share/bash-completion/completions/trackerd"
 "$bin/trackerd" --generate-completion-script zsh > "$share/zsh/vendor-completions/_trackerd"
 "$bin/trackerd" --generate-completion-script fish > "$share/fish/vendor_completions.d/trackerd.fish"
-"$bin/trackersim" --generate-completion-script bash > "$share/bash-completion/completions/trackersim"
+"$bin/trackersim" --generate-completion-script bash | sed '1{/^#!/d}' > "$share/bash-completion/completions/trackersim"
 "$bin/trackersim" --generate-completion-script zsh > "$share/zsh/vendor-completions/_trackersim"
 "$bin/trackersim" --generate-completion-script fish > "$share/fish/vendor_completions.d/trackersim.fish"
 chmod 0644 "$share"/bash-completion/completions/* "$share"/zsh/vendor-completions/* "$share"/fish/vendor_completions.d/*

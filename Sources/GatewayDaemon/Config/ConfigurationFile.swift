@@ -27,6 +27,9 @@ struct ConfigurationFile {
         let top = try mapping(root, key: nil)
         for (keyNode, value) in top {
             let key = try keyName(keyNode)
+            guard key == "modems" || ConfigurationKey.sections.contains(key) || ConfigurationKey.byPath[key] != nil else {
+                throw error(at: keyNode, key: key, "is not a known key")
+            }
             if isNull(value) { continue }
             if key == "modems" {
                 configuration.modems = try modems(value)
