@@ -1,7 +1,9 @@
 # The two set-up commands of README.md. Both install what they need when run as root.
 SWIFT ?= swift
+PREFIX ?= /usr/local
+DESTDIR ?=
 
-.PHONY: demo test build deps interop fuzz bench soak
+.PHONY: demo test build deps interop fuzz bench soak install deb
 
 # Main job: a tracker reports, a phone sends LOCATE, another sends STOP — against the bundled simulator.
 # The compiler's output (about 1,150 lines on a cold build) goes to .build/demo-build.log; its
@@ -21,6 +23,10 @@ test: deps
 	# starve the 2-thread cooperative pool that other suites' in-process modems need.
 	$(SWIFT) test --skip-build --no-parallel
 	bash scripts/interop/run.sh
+	# The unit, the alert rules and `make install DESTDIR=…`'s layout (from the debug build; `make deb`
+	# does the release build and lintian); then Debian's Prometheus scraping a real daemon.
+	bash scripts/packaging/check.sh
+	bash scripts/metrics/prometheus-e2e.sh
 	# In a private TMPDIR that must be empty afterwards: the harness leaves no corpus behind.
 	tmp=$$(mktemp -d) && RUNS=20000 TMPDIR=$$tmp bash fuzz/pdu/run.sh && rmdir $$tmp
 	RUNS=20000 bash fuzz/at/run.sh
@@ -40,3 +46,13 @@ bench: deps
 # storage mode. SOAK_ARGS go to trackerd-soak, e.g. make soak SOAK_ARGS="--reports 500 --seed 7".
 soak: deps
 	bash bench/soak.sh $(SOAK_ARGS)
+
+# Release build (Swift runtime linked statically), then binaries, unit, example config, alert
+# rules, man pages and completions under $(DESTDIR)$(PREFIX).
+install: deps
+	PREFIX=$(PREFIX) DESTDIR=$(DESTDIR) SWIFT=$(SWIFT) bash scripts/packaging/install.sh
+
+# A Debian package (dpkg-deb) of the release build in .build/deb/, which lintian must pass without errors.
+deb: deps
+	bash scripts/install-deps.sh --packaging
+	SWIFT=$(SWIFT) bash scripts/packaging/deb.sh

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what trackerd needs beyond the Swift toolchain: libserialport (build), and for the
 # interoperability tests gammu and python-gsmmodem-new, and msmtp with Debian's python3-aiosmtpd (the
-# MTA and SMTP sink of the e-mail notice tests). As root it installs Debian packages; otherwise it
+# MTA and SMTP sink of the e-mail notice tests), systemd-analyze and Prometheus for the packaging
+# checks; with --packaging, dpkg-dev and lintian for `make deb`. As root it installs Debian packages; otherwise it
 # says what is missing and fails only when the build itself cannot proceed.
 #
 # python-gsmmodem-new goes into the project's own virtual environment, .build-venv/ (made with
@@ -24,6 +25,16 @@ if [ "$want_interop" = "--interop" ]; then
   command -v msmtp >/dev/null 2>&1 || missing_apt+=(msmtp)
   # Debian's own interpreter, whatever python3 is first on PATH: the tests run /usr/bin/python3.
   /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || missing_apt+=(python3-aiosmtpd)
+  # The packaging checks: systemd-analyze for the unit, Prometheus (and its promtool) for the
+  # alert rules and the end-to-end scrape.
+  command -v systemd-analyze >/dev/null 2>&1 || missing_apt+=(systemd)
+  command -v promtool >/dev/null 2>&1 || missing_apt+=(prometheus)
+  command -v curl >/dev/null 2>&1 || missing_apt+=(curl)
+fi
+if [ "$want_interop" = "--packaging" ]; then
+  # make deb: dpkg-shlibdeps and lintian.
+  command -v dpkg-shlibdeps >/dev/null 2>&1 || missing_apt+=(dpkg-dev)
+  command -v lintian >/dev/null 2>&1 || missing_apt+=(lintian)
 fi
 
 if [ ${#missing_apt[@]} -gt 0 ]; then

@@ -66,8 +66,8 @@ public final class Daemon: Sendable {
     }
 
     /// Runs until SIGTERM/SIGINT (or, with no signals, until the task is cancelled); then every
-    /// modem thread has ended.
-    public func run(shutdownSignals: [UnixSignal] = [.sigterm, .sigint]) async throws {
+    /// modem thread has ended. `operations` adds the metrics endpoint and sd_notify (`trackerd run`).
+    public func run(shutdownSignals: [UnixSignal] = [.sigterm, .sigint], operations: OperationsConfiguration = .none) async throws {
         let provisioner = Provisioner(daemon: self, logger: logger)
         let control = ControlService(path: configuration.controlSocketPath, daemon: self, provisioner: provisioner, logger: logger)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
@@ -80,6 +80,7 @@ public final class Daemon: Sendable {
             services.append(.init(service: ModemLifecycle(modem: modem, relay: number == 0 ? relay : nil),
                                   successTerminationBehavior: .gracefullyShutdownGroup, serviceName: "modem \(number + 1)"))
         }
+        services += try await operationsServices(operations)
         let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: shutdownSignals, logger: logger))
         logger.info("trackerd starting", metadata: ["modems": "\(modems.count)", "pid": "\(getpid())"])
         try await group.run()

@@ -51,7 +51,7 @@ extension Trackerd {
         /// to go, when no daemon runs (69).
         static func send(_ notice: Registry.NoticeSubject, text: String, mailSubject: String, data: DataDirectoryOptions) throws {
             let (from, transport) = try CLIError.reporting { () -> (MailAddress, SendmailTransport) in
-                let settings = try MailSettings.resolve(environment: ProcessInfo.processInfo.environment)
+                let settings = try data.configFile.mailSettings()
                 let from = try settings.requiredFrom()
                 let transport = SendmailTransport(settings: settings)
                 _ = try transport.executable()

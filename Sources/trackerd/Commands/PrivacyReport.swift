@@ -27,7 +27,7 @@ extension Trackerd {
             let directory = data.resolvedDataDirectory()
             let zone = RightsDates.operatorTimeZone()
             let fileFindings = try CLIError.reporting { try PrivacyCheck.scanFiles(in: directory) }
-            let mail = try? MailSettings.resolve(environment: ProcessInfo.processInfo.environment)
+            let mail = try? data.configFile.mailSettings()
             let page = try data.withRegistry { registry in
                 let findings = fileFindings + (try PrivacyCheck.run(dataDirectory: directory, registry: registry, timeZone: zone))
                     .filter { !fileFindings.contains($0) }

@@ -2,7 +2,8 @@ import ArgumentParser
 import Foundation
 import TrackerGateway
 
-/// Where the registry lives: `--data-dir`, else `TRACKERD_DATA_DIR`, else /var/lib/trackerd.
+/// Where the registry lives: `--data-dir`, else `TRACKERD_DATA_DIR`, else the config file's
+/// `data-dir`, else /var/lib/trackerd.
 struct DataDirectoryOptions: ParsableArguments {
     static let environmentVariable = "TRACKERD_DATA_DIR"
     static let defaultPath = "/var/lib/trackerd"
@@ -13,9 +14,12 @@ struct DataDirectoryOptions: ParsableArguments {
     @Option(name: .customLong("key-file"), help: ArgumentHelp("Master key file, when it is kept outside the data directory.", valueName: "path"))
     var keyFile: String?
 
+    @OptionGroup var configFile: ConfigOptions
+
     /// The directory to use, by the precedence above.
     func resolvedDataDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
-        let path = dataDirectory ?? environment[Self.environmentVariable].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultPath
+        let path = dataDirectory ?? environment[Self.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
+            ?? configFile.fileValues(environment: environment).dataDirectory ?? Self.defaultPath
         return URL(fileURLWithPath: path, isDirectory: true)
     }
 
