@@ -75,9 +75,13 @@ struct MetricsDaemonTests {
         defer { h.shutDown() }
         try await h.startDaemon(["--metrics-listen", "127.0.0.1:0"])
         let port = try #require(Self.port(in: h.log))
+        // A second gateway on a data directory of its own (one on the same directory is refused
+        // earlier, by the daemon lock) whose metrics address is taken.
+        let other = try DaemonHarness()
+        defer { other.shutDown() }
         let second = try ProcessRunner.run("trackerd", [
-            "run", "--device", h.root.appendingPathComponent("absent").path, "--own-number", Cast.gateway,
-            "--data-dir", h.dataDirectory.path, "--metrics-listen", "127.0.0.1:\(port)",
+            "run", "--device", other.root.appendingPathComponent("absent").path, "--own-number", Cast.gateway,
+            "--data-dir", other.dataDirectory.path, "--metrics-listen", "127.0.0.1:\(port)",
         ])
         #expect(second.status == 78)
         let lines = second.stderr.split(separator: "\n")
