@@ -2,9 +2,11 @@ import ArgumentParser
 import Foundation
 import TrackerGateway
 
-/// Where the registry lives: `--data-dir`, else `TRACKERD_DATA_DIR`, else /var/lib/trackerd.
+/// Where the registry lives: `--data-dir`, else `TRACKERD_DATA_DIR`, else /var/lib/trackerd; and
+/// with `--registry` (or `TRACKERD_REGISTRY`) a shared PostgreSQL registry instead of its SQLite file.
 struct DataDirectoryOptions: ParsableArguments {
     static let environmentVariable = "TRACKERD_DATA_DIR"
+    static let registryEnvironmentVariable = "TRACKERD_REGISTRY"
     static let defaultPath = "/var/lib/trackerd"
 
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory holding the master key and the database (env: TRACKERD_DATA_DIR).", valueName: "path"))
@@ -13,15 +15,23 @@ struct DataDirectoryOptions: ParsableArguments {
     @Option(name: .customLong("key-file"), help: ArgumentHelp("Master key file, when it is kept outside the data directory.", valueName: "path"))
     var keyFile: String?
 
+    @Option(name: .customLong("registry"), help: ArgumentHelp("A shared PostgreSQL registry, postgres://USER@HOST[:PORT]/DB[?sslmode=require] (env: TRACKERD_REGISTRY); without it, the SQLite file in the data directory.", valueName: "url"))
+    var registry: String?
+
     /// The directory to use, by the precedence above.
     func resolvedDataDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         let path = dataDirectory ?? environment[Self.environmentVariable].flatMap { $0.isEmpty ? nil : $0 } ?? Self.defaultPath
         return URL(fileURLWithPath: path, isDirectory: true)
     }
 
+    /// The registry to use: `--registry`, else `TRACKERD_REGISTRY`, else the SQLite file.
+    func resolvedRegistry(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RegistryLocation {
+        try RegistryLocation(parsing: registry ?? environment[Self.registryEnvironmentVariable], environment: environment)
+    }
+
     /// Opens the registry of an initialised data directory.
     func openRegistry() throws -> Registry {
-        try Registry.open(dataDirectory: resolvedDataDirectory(), create: false, masterKeyFile: keyFile.map { URL(fileURLWithPath: $0) })
+        try Registry.open(dataDirectory: resolvedDataDirectory(), location: try resolvedRegistry(), masterKeyFile: keyFile.map { URL(fileURLWithPath: $0) })
     }
 }
 
