@@ -30,9 +30,8 @@ extension Trackerd {
                   --own-number +4917000000001 --default-region 49
               TRACKERD_DATA_DIR=/tmp/sim/data trackerd init \\
                   --own-number +15550001111
-              trackerd init --registry \\
-                  postgres://trackerd@db1/trackerd?sslmode=require \\
-                  --own-number +4917000000001
+              trackerd init --own-number +4917000000001 \\
+                  --registry postgres://trackerd@db1/trackerd?sslmode=require
               trackerd init --join --key-file /root/master.key \\
                   --registry postgres://trackerd@db1/trackerd \\
                   --own-number +4917000000002
