@@ -1,27 +1,5 @@
 import Foundation
 
-/// Where the registry is: the SQLite file in the data directory, or a shared PostgreSQL database.
-public enum RegistryLocation: Sendable, Equatable, CustomStringConvertible {
-    case sqlite
-    case postgres(PostgresRegistryURL)
-
-    /// `--registry`'s value: nil or empty is the SQLite file, anything else a `postgres://` URL.
-    public init(parsing text: String?, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
-        guard let text, !text.isEmpty else {
-            self = .sqlite
-            return
-        }
-        self = .postgres(try PostgresRegistryURL(parsing: text, environment: environment))
-    }
-
-    public var description: String {
-        switch self {
-        case .sqlite: return "sqlite"
-        case .postgres(let url): return url.description
-        }
-    }
-}
-
 /// Several gateways on one PostgreSQL registry (issue #11, DESIGN.md "Scale").
 ///
 /// The master key stays a local file (0600) in each gateway's data directory. `init` on the first
@@ -163,40 +141,5 @@ extension Registry {
             }
         }
         return registry
-    }
-}
-
-/// Runs and checks PostgreSQL's migrations (``PostgresSchema``), recorded in `registry_migrations`.
-enum PostgresMigrations {
-    /// Whether the schema holds a registry: its migrations table exists.
-    static func isInitialised(_ store: PostgresRegistryStore) throws -> Bool {
-        try store.read { db in
-            try db.count(sql: """
-                SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = current_schema() AND table_name = 'registry_migrations'
-                """) > 0
-        }
-    }
-
-    /// Applies what is missing, at open; refuses a registry migrated by a newer trackerd.
-    static func migrate(_ store: PostgresRegistryStore) throws {
-        try store.write { db in try apply(in: db, time: Date()) }
-    }
-
-    /// Inside a write: creates the migrations table when missing, locks it (another gateway may be
-    /// opening the same registry), and applies every migration not yet recorded, in order.
-    static func apply(in db: any SQLTransaction, time: Date) throws {
-        try db.execute(sql: "CREATE TABLE IF NOT EXISTS registry_migrations (identifier TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)")
-        try db.execute(sql: "LOCK TABLE registry_migrations IN EXCLUSIVE MODE")
-        let applied = try db.fetchColumn(sql: "SELECT identifier FROM registry_migrations ORDER BY identifier", column: "identifier",
-                                         table: "registry_migrations", as: String.self)
-        let known = PostgresSchema.migrations.map(\.name)
-        if let unknown = applied.first(where: { !known.contains($0) }) {
-            throw GatewayError.corruptData(path: "registry_migrations", reason: "records migration '\(unknown.prefix(40))', which this trackerd does not know; it was made by a newer trackerd")
-        }
-        for migration in PostgresSchema.migrations where !applied.contains(migration.name) {
-            try db.execute(sql: migration.script)
-            try db.execute(sql: "INSERT INTO registry_migrations (identifier, applied_at) VALUES (?, ?)",
-                           arguments: [migration.name, Int64(time.timeIntervalSince1970.rounded(.down))])
-        }
     }
 }

@@ -22,7 +22,8 @@ extension Registry: SenderDirectory {
             return .unknown
         }
         let index = vault.blindIndex(of: number)
-        return try read { db in try role(of: number, index: index, in: db) }
+        // One statement: its own snapshot, no transaction around it on PostgreSQL.
+        return try store.readStatement { db in try role(of: number, index: index, in: db) }
     }
 
     /// The hit (phone or tracker with this index) joined to its active customer, then every phone and

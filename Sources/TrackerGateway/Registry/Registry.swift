@@ -3,9 +3,11 @@ import Foundation
 /// The customer registry: customers, their phones and trackers, PII sealed, numbers blind-indexed.
 ///
 /// DESIGN.md "Data" and invariants 1, 4, 5, 7. One SQLite file in the data directory (WAL,
-/// `secure_delete`, foreign keys on every connection), shared safely by the daemon and the CLI.
-/// Every mutating method validates its whole input first and only then opens a write transaction,
-/// so a refused command leaves the database file byte-for-byte as it was.
+/// `secure_delete`, foreign keys on every connection), shared safely by the daemon and the CLI —
+/// or, for several gateways, one PostgreSQL database (issue #11, ``open(dataDirectory:location:masterKeyFile:actor:clock:)``).
+/// Every method is written once, over ``RegistryStore`` and ``SQLTransaction``; callers never
+/// know which backend they use. Every mutating method validates its whole input first and only
+/// then opens a write transaction, so a refused command leaves the registry as it was.
 public final class Registry: Sendable {
     public static let databaseFileName = "registry.sqlite"
     public static let masterKeyFileName = "master.key"

@@ -42,6 +42,14 @@ final class PostgresRegistryStore: RegistryStore {
         try transaction(begin: "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
     }
 
+    func readStatement<T>(_ body: (any SQLTransaction) throws -> T) throws -> T {
+        do {
+            return try connections.withConnection { connection in try body(PostgresTransaction(connection: connection, logger: connections.logger)) }
+        } catch {
+            throw translate(error)
+        }
+    }
+
     /// Runs `body` between `begin` and COMMIT on one connection; ROLLBACK when it throws.
     func transaction<T>(begin: String, _ body: (PostgresTransaction) throws -> T) throws -> T {
         do {
@@ -65,8 +73,10 @@ final class PostgresRegistryStore: RegistryStore {
     /// The second half of issue #11 replaces this query by LISTEN/NOTIFY: until then one cheap
     /// read of the counter the look-up tables' triggers bump.
     func changeToken() throws -> UInt64 {
-        let version = try transaction(begin: "BEGIN READ ONLY") { transaction in
-            try transaction.fetchOne(sql: "SELECT version FROM registry_changes WHERE id = 1")?.decode("version", table: "registry_changes", as: Int64.self)
+        // One statement, one round trip: no transaction around it.
+        let version: Int64?
+        version = try readStatement { db in
+            try db.fetchOne(sql: "SELECT version FROM registry_changes WHERE id = 1")?.decode("version", table: "registry_changes")
         }
         return changes.token(external: version ?? 0)
     }

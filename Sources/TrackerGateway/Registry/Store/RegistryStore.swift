@@ -19,6 +19,10 @@ protocol RegistryStore: Sendable {
     /// One read transaction on a consistent snapshot.
     func read<T>(_ body: (any SQLTransaction) throws -> T) throws -> T
 
+    /// A read whose `body` runs exactly one statement, which is its own snapshot: PostgreSQL then
+    /// needs no BEGIN and COMMIT around it (one round trip instead of three — the sender look-up).
+    func readStatement<T>(_ body: (any SQLTransaction) throws -> T) throws -> T
+
     /// A number that changes whenever a committed change (by this process or another) may have
     /// changed what the sender lookup answers.
     func changeToken() throws -> UInt64
@@ -42,27 +46,4 @@ public struct StoreSafeguards: Sendable, Equatable {
     public var foreignKeys: Bool
     /// SQLite's journal mode (`wal`), or `postgresql` for the server's own write-ahead log.
     public var journalMode: String
-}
-
-/// A counter this process bumps on every committed write, folded into ``RegistryStore/changeToken()``.
-final class ChangeCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var writes: UInt64 = 0
-    private var seen: (external: Int64, writes: UInt64)?
-    private var token: UInt64 = 0
-
-    func noteWrite() {
-        lock.withLock { writes &+= 1 }
-    }
-
-    /// The token for `external` (another process's change counter): bumped whenever it or this
-    /// process's writes moved since the last call.
-    func token(external: Int64) -> UInt64 {
-        lock.withLock {
-            if let seen, seen.external == external, seen.writes == writes { return token }
-            seen = (external, writes)
-            token &+= 1
-            return token
-        }
-    }
 }

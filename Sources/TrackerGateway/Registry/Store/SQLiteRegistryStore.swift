@@ -5,13 +5,15 @@ import GRDB
 ///
 /// DESIGN.md "Data" — WAL mode, `secure_delete` and foreign keys on every connection, a busy
 /// timeout so the daemon and the CLI share the file safely. Readers never wait for the writer.
-final class SQLiteRegistryStore: RegistryStore {
+// The one mutable field, the version connection, is only touched under `versionLock`.
+final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
     let pool: DatabasePool
     let path: String
     private let changes = ChangeCounter()
     /// A connection of its own for `PRAGMA data_version`, opened on first use: the pool hands
     /// reads to whichever reader is free, and the pragma is only comparable on one connection.
-    private let versionConnection = LockedValue<DatabaseQueue?>(nil)
+    private let versionLock = NSLock()
+    private var versionConnection: DatabaseQueue?
 
     var dialect: SQLDialect { .sqlite }
     var location: String { path }
@@ -55,19 +57,25 @@ final class SQLiteRegistryStore: RegistryStore {
         do { return try pool.read { db in try body(GRDBTransaction(db: db)) } } catch { throw Self.gatewayError(from: error, path: path) }
     }
 
+    func readStatement<T>(_ body: (any SQLTransaction) throws -> T) throws -> T {
+        try read(body)
+    }
+
     func changeToken() throws -> UInt64 {
         do {
-            let connection: DatabaseQueue
-            if let open = versionConnection.value {
-                connection = open
-            } else {
-                var configuration = Self.configuration()
-                configuration.readonly = true
-                configuration.label = "registry-version"
-                connection = try DatabaseQueue(path: path, configuration: configuration)
-                versionConnection.value = connection
+            let version: Int64 = try versionLock.withLock {
+                let connection: DatabaseQueue
+                if let open = versionConnection {
+                    connection = open
+                } else {
+                    var configuration = Self.configuration()
+                    configuration.readonly = true
+                    configuration.label = "registry-version"
+                    connection = try DatabaseQueue(path: path, configuration: configuration)
+                    versionConnection = connection
+                }
+                return try connection.inDatabase { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") } ?? 0
             }
-            let version = try connection.inDatabase { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") } ?? 0
             return changes.token(external: version)
         } catch {
             throw Self.gatewayError(from: error, path: path)
@@ -116,7 +124,7 @@ final class SQLiteRegistryStore: RegistryStore {
     /// passive: it never waits for the daemon's readers and never empties the -wal file (GRDB would
     /// write to the database on the next open if it found that file empty).
     func close() throws {
-        try? versionConnection.value?.close()
+        versionLock.withLock { try? versionConnection?.close() }
         _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
         do { try pool.close() } catch { throw Self.gatewayError(from: error, path: path) }
     }
@@ -142,56 +150,6 @@ final class SQLiteRegistryStore: RegistryStore {
             return .io(path: path, operation: "open", errno: ENOENT)
         default:
             return .io(path: path, operation: "SQLite \(error.resultCode)", errno: EIO)
-        }
-    }
-}
-
-/// A GRDB `Database` inside one of the pool's transactions, as an ``SQLTransaction``.
-struct GRDBTransaction: SQLTransaction {
-    let db: Database
-
-    var dialect: SQLDialect { .sqlite }
-
-    @discardableResult
-    func execute(sql: String, arguments: SQLArguments) throws -> Int {
-        if arguments.isEmpty {
-            try db.execute(sql: sql)
-        } else {
-            try db.execute(sql: sql, arguments: StatementArguments(arguments.sqlValues.map(Self.databaseValue)))
-        }
-        return db.changesCount
-    }
-
-    func fetchAll(sql: String, arguments: SQLArguments) throws -> [SQLRow] {
-        // Cached: the sender lookup runs the same statement on every relay.
-        let statement = try db.cachedStatement(sql: sql)
-        let rows = try Row.fetchAll(statement, arguments: StatementArguments(arguments.sqlValues.map(Self.databaseValue)))
-        let columns = statement.columnNames.map { $0.lowercased() }
-        return rows.map { row in SQLRow(columns: columns, values: row.databaseValues.map(Self.sqlValue)) }
-    }
-
-    func insert(sql: String, arguments: SQLArguments) throws -> Int64 {
-        try execute(sql: sql, arguments: arguments)
-        return db.lastInsertedRowID
-    }
-
-    static func databaseValue(_ value: SQLValue) -> DatabaseValue {
-        switch value {
-        case .null: return .null
-        case .integer(let number): return number.databaseValue
-        case .real(let number): return number.databaseValue
-        case .text(let text): return text.databaseValue
-        case .blob(let bytes): return bytes.databaseValue
-        }
-    }
-
-    static func sqlValue(_ value: DatabaseValue) -> SQLValue {
-        switch value.storage {
-        case .null: return .null
-        case .int64(let number): return .integer(number)
-        case .double(let number): return .real(number)
-        case .string(let text): return .text(text)
-        case .blob(let bytes): return .blob(bytes)
         }
     }
 }
