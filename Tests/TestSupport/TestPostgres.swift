@@ -37,6 +37,12 @@ public enum TestPostgres {
         return try require(components.string)
     }
 
+    /// The same database reached through the cluster's Unix socket (`?host=DIRECTORY`), in a fresh schema.
+    public static func freshSchemaSocketURL() throws -> String {
+        guard let base = ProcessInfo.processInfo.environment["TRACKERD_TEST_POSTGRES_SOCKET_URL"], !base.isEmpty else { throw HarnessError(howToStart) }
+        return base + "&schema=t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    }
+
     /// The cluster's data directory (with pg_wal), for byte scans.
     public static func dataDirectory() throws -> URL {
         guard let path = ProcessInfo.processInfo.environment[dataVariable], !path.isEmpty else { throw HarnessError(howToStart) }

@@ -4,7 +4,7 @@
 # one role (scram password) owning one database.
 #
 #   test-cluster.sh start   make and start it; prints the registry URL
-#   test-cluster.sh env     prints `export TRACKERD_TEST_POSTGRES_URL=… TRACKERD_TEST_POSTGRES_DATA=…`
+#   test-cluster.sh env     prints `export TRACKERD_TEST_POSTGRES_URL=…` (and _DATA, _SOCKET_URL)
 #   test-cluster.sh stop    stop it and remove the directory
 #
 # As root it installs Debian's postgresql when initdb is missing, and runs the server as the
@@ -88,6 +88,9 @@ field() {
 env_lines() {
   echo "export TRACKERD_TEST_POSTGRES_URL='$(field 3)'"
   echo "export TRACKERD_TEST_POSTGRES_DATA='$(field 1)/data'"
+  # The same database through the Unix socket (libpq's host=DIRECTORY).
+  local url=$(field 3)
+  echo "export TRACKERD_TEST_POSTGRES_SOCKET_URL='${url%%@*}@:$(field 4)/${url##*/}?host=$(field 1)/sock'"
 }
 
 stop() {
