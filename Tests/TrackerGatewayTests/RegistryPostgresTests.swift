@@ -50,14 +50,27 @@ import Testing
     }
 
     @Test func bothSchemasHaveTheSameTablesAndColumns() throws {
-        let sqlite = try RegistryWorld(.sqlite).openNew()
-        let postgres = try RegistryWorld(.postgres).openNew()
+        // The worlds stay alive to the end: a world's schema and directory go with it.
+        let sqliteWorld = try RegistryWorld(.sqlite), postgresWorld = try RegistryWorld(.postgres)
+        let sqlite = try sqliteWorld.openNew()
+        let postgres = try postgresWorld.openNew()
         defer { try? sqlite.close(); try? postgres.close() }
         let sqliteTables = try sqlite.store.schemaTables().map { "\($0.table)(\($0.columns.joined(separator: ",")))" }
         // registry_changes is PostgreSQL's counter for changeToken(), no data of anyone's.
         let postgresTables = try postgres.store.schemaTables().filter { $0.table != "registry_changes" }.map { "\($0.table)(\($0.columns.joined(separator: ",")))" }
         #expect(Set(sqliteTables) == Set(postgresTables))
         #expect(sqliteTables.count == 15)
+        withExtendedLifetime((sqliteWorld, postgresWorld)) {}
+    }
+
+    @Test func openRefusesARegistryMigratedByANewerTrackerd() throws {
+        let world = try RegistryWorld(.postgres)
+        let registry = try world.openNew()
+        _ = try registry.write { db in try db.execute(sql: "INSERT INTO registry_migrations (identifier, applied_at) VALUES ('v9: from the future', 0)") }
+        try registry.close()
+        #expect(throws: GatewayError.corruptData(path: "registry_migrations", reason: "records migration 'v9: from the future', which this trackerd does not know; it was made by a newer trackerd")) {
+            try world.reopen()
+        }
     }
 
     @Test func initTwiceWithoutJoinIsRefusedClearly() throws {
