@@ -14,14 +14,18 @@ demo: deps
 	@$(SWIFT) build --product trackerd > .build/demo-build.log 2>&1 || { tail -50 .build/demo-build.log; exit 1; }
 	@$(SWIFT) run --skip-build trackerd demo
 
-# Every test: unit, integration over real ptys/SQLite/processes, interoperability with gammu and
-# python-gsmmodem-new, and a short fuzz smoke run of every libFuzzer harness.
+# Every test: unit, integration over real ptys/SQLite/PostgreSQL/processes, interoperability with
+# gammu and python-gsmmodem-new, and a short fuzz smoke run of every libFuzzer harness.
 test: deps
 	bash scripts/install-deps.sh --interop
 	$(SWIFT) build --build-tests
 	# One test at a time: several suites block on real processes and ptys, and in parallel they can
-	# starve the 2-thread cooperative pool that other suites' in-process modems need.
-	$(SWIFT) test --skip-build --no-parallel
+	# starve the 2-thread cooperative pool that other suites' in-process modems need. The registry
+	# suites run against both backends: a throw-away PostgreSQL cluster lives for this one command.
+	bash scripts/postgres/test-cluster.sh stop 2>/dev/null
+	bash scripts/postgres/test-cluster.sh start >/dev/null
+	eval "$$(bash scripts/postgres/test-cluster.sh env)" && \
+	  $(SWIFT) test --skip-build --no-parallel; status=$$?; bash scripts/postgres/test-cluster.sh stop; exit $$status
 	bash scripts/interop/run.sh
 	# The unit, the alert rules and `make install DESTDIR=…`'s layout (from the debug build; `make deb`
 	# does the release build and lintian); then Debian's Prometheus scraping a real daemon.

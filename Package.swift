@@ -26,6 +26,9 @@ let package = Package(
         // The metrics endpoint (issue 12): Prometheus text through swift-prometheus, HTTP/1.1 on SwiftNIO.
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        // The PostgreSQL registry (issue 11): postgres-nio, with swift-nio-ssl for sslmode=require.
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(
@@ -53,6 +56,11 @@ let package = Package(
                 "TrackerProfiles",
                 "MonotonicTime",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The shared registry of several gateways (DESIGN.md "Scale"), over TCP or a Unix socket.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ]

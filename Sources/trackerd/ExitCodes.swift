@@ -17,7 +17,8 @@ enum SysExit: Int32 {
     case permission = 77
     case configuration = 78
 
-    /// The code for a library error: 65 bad data, 66 unknown id, 74 I/O, 77 permission, 78 configuration.
+    /// The code for a library error: 65 bad data, 66 unknown id or database, 69 registry unreachable, 74 I/O,
+    /// 77 permission, 78 configuration.
     init(_ error: GatewayError) {
         switch error {
         case .usage: self = .usage
@@ -27,6 +28,9 @@ enum SysExit: Int32 {
         case .io: self = .ioError
         case .insecurePermissions, .insecureDirectory: self = .permission
         case .configuration: self = .configuration
+        case .registryUnavailable: self = .unavailable
+        case .registryAccessDenied: self = .permission
+        case .registryDatabaseMissing: self = .noInput
         }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TestSupport
 import Testing
 @testable import TrackerGateway
@@ -9,10 +8,6 @@ import Testing
     static let hour: TimeInterval = 3_600
     static let start = Date(timeIntervalSince1970: 1_800_000_000)
     static let utc = TimeZone(identifier: "UTC")!
-
-    func open(_ directory: TemporaryDirectory, clock: SettableRegistryClock) throws -> Registry {
-        try Registry.open(dataDirectory: directory.dataDirectory, create: true, actor: "operator", clock: { clock.now })
-    }
 
     @Test(arguments: [
         (71.0, nil as AuthorityDecision?, nil as Double?, BreachAuthorityClock.due),
@@ -27,17 +22,19 @@ import Testing
         #expect(BreachAuthorityClock.of(discoveredAt: Self.start, decision: decision, decidedAt: decidedAfter.map { Self.start.addingTimeInterval($0 * Self.hour) }, now: now) == expected)
     }
 
-    @Test func aOneCustomerSummaryGoesWithThatCustomersKeyAndASharedOneStays() throws {
-        let directory = try TemporaryDirectory()
+    @Test(arguments: Backend.allCases) func aOneCustomerSummaryGoesWithThatCustomersKeyAndASharedOneStays(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
         let clock = SettableRegistryClock(Self.start)
-        let registry = try open(directory, clock: clock)
+        let registry = try world.openNew(clock: { clock.now })
         let anna = try registry.addCustomer(Fixtures.anna())
         let bernd = try registry.addCustomer(Fixtures.bernd())
         let own = try registry.recordBreach(discoveredAt: Self.start, summary: "Annas Rechnung an falsche Adresse", customerIDs: [anna])
         let shared = try registry.recordBreach(discoveredAt: Self.start, summary: "Backup-Platte verloren", customerIDs: [anna, bernd, anna])
         #expect(shared.customerIDs == [anna, bernd])
         #expect(try registry.breachDetails(id: own.id).summary == "Annas Rechnung an falsche Adresse")
-        let ownSealed = try #require(try registry.read { db in try Data.fetchOne(db, sql: "SELECT summary_sealed FROM breaches WHERE id = ?", arguments: [own.id]) })
+        let ownSealed: Data = try #require(try registry.read { db in
+            try db.fetchOne(sql: "SELECT summary_sealed FROM breaches WHERE id = ?", arguments: [own.id])?.decodeIfPresent("summary_sealed", table: "breaches")
+        })
 
         try registry.eraseCustomer(id: anna)
 
@@ -48,7 +45,7 @@ import Testing
         #expect(try registry.breachDetails(id: shared.id).summary == "Backup-Platte verloren")
         #expect(try registry.breachDetails(id: shared.id).breach.customersOnFile == 1)
         try registry.close()
-        let bytes = ["registry.sqlite", "registry.sqlite-wal"].compactMap { try? Data(contentsOf: directory.dataDirectory.appendingPathComponent($0)) }.reduce(Data(), +)
+        let bytes = ["registry.sqlite", "registry.sqlite-wal"].compactMap { try? Data(contentsOf: world.dataDirectory.appendingPathComponent($0)) }.reduce(Data(), +)
         #expect(bytes.range(of: ownSealed) == nil)
         #expect(bytes.range(of: Data("Backup-Platte".utf8)) == nil, "summaries are sealed")
     }
@@ -89,36 +86,36 @@ import Testing
         },
     ]
 
-    @Test(arguments: refusals)
-    func aRefusedBreachCommandIsOneClearErrorAndChangesNothing(_ row: Refusal) throws {
-        let directory = try TemporaryDirectory()
+    @Test(arguments: Backend.allCases, refusals)
+    func aRefusedBreachCommandIsOneClearErrorAndChangesNothing(_ backend: Backend, _ row: Refusal) throws {
+        let world = try RegistryWorld(backend)
         let clock = SettableRegistryClock(Self.start)
-        let registry = try open(directory, clock: clock)
+        let registry = try world.openNew(clock: { clock.now })
         let anna = try registry.addCustomer(Fixtures.anna())
         _ = try registry.recordBreach(discoveredAt: Self.start, summary: "one", customerIDs: [anna])
         _ = try registry.recordBreach(discoveredAt: Self.start, summary: "two", customerIDs: [anna])
         _ = try registry.recordBreach(discoveredAt: Self.start, summary: "three", customerIDs: [])
         clock.advance(by: 24 * Self.hour)
         _ = try registry.recordAuthority(breachID: 2, decision: .reported, text: "LDI NRW", at: Self.start.addingTimeInterval(Self.hour))
-        let before = RequestsTests.fileBytes(directory)
+        let before = try world.contents()
         #expect(throws: row.error) { try row.action(registry) }
-        #expect(RequestsTests.fileBytes(directory) == before)
+        #expect(try world.contents() == before)
     }
 
-    @Test func privacyCheckWatchesTheAuthorityAndTheCustomersUntilBothAreDone() throws {
-        let directory = try TemporaryDirectory()
+    @Test(arguments: Backend.allCases) func privacyCheckWatchesTheAuthorityAndTheCustomersUntilBothAreDone(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
         let mta = try TemporaryDirectory()
         let clock = SettableRegistryClock(Self.start)
-        let registry = try open(directory, clock: clock)
+        let registry = try world.openNew(clock: { clock.now })
         let anna = try registry.addCustomer(Fixtures.anna())
         let bernd = try registry.addCustomer(Fixtures.bernd())
         let breach = try registry.recordBreach(discoveredAt: Self.start, summary: "Liste per E-Mail an Dritte", customerIDs: [anna, bernd])
         func kinds() throws -> [PrivacyCheck.Finding.Kind] {
-            try PrivacyCheck.run(dataDirectory: directory.dataDirectory, registry: registry, timeZone: Self.utc).map(\.kind)
+            try PrivacyCheck.run(dataDirectory: world.dataDirectory, registry: registry, timeZone: Self.utc).map(\.kind)
         }
         clock.advance(by: 10 * Self.hour)
         #expect(try kinds() == [.breachAuthority, .breachNotification])
-        let findings = try PrivacyCheck.run(dataDirectory: directory.dataDirectory, registry: registry, timeZone: Self.utc)
+        let findings = try PrivacyCheck.run(dataDirectory: world.dataDirectory, registry: registry, timeZone: Self.utc)
         #expect(findings[0].detail.hasPrefix("the supervisory authority must be told by 2027-01-18 08:00 UTC (72 h after discovery), in 2 days"))
         #expect(findings[1].detail == "2 of 2 affected customer(s) not notified by e-mail; run `trackerd breach notify \(breach.id)`")
 
@@ -130,7 +127,7 @@ import Testing
         #expect(try registry.breaches().first?.customersNotified == 1)
         #expect(try registry.exportCustomer(id: anna).notices.breachNotifiedAt == clock.now)
         clock.advance(by: 70 * Self.hour)
-        let overdue = try PrivacyCheck.run(dataDirectory: directory.dataDirectory, registry: registry, timeZone: Self.utc)
+        let overdue = try PrivacyCheck.run(dataDirectory: world.dataDirectory, registry: registry, timeZone: Self.utc)
         #expect(overdue.map(\.kind) == [.breachAuthority, .breachNotification])
         #expect(overdue[0].detail == "no authority report recorded, and the 72 hours after discovery ended 2027-01-18 08:00 UTC, 8 h ago")
 
@@ -140,7 +137,7 @@ import Testing
         #expect(try kinds().isEmpty)
         let details = try registry.breachDetails(id: breach.id)
         #expect(details.authority == "LDI NRW")
-        let bytes = RequestsTests.fileBytes(directory).reduce(Data(), +)
+        let bytes = try world.storedBytes()
         #expect(bytes.range(of: Data("LDI NRW".utf8)) == nil && bytes.range(of: Data("Liste per E-Mail".utf8)) == nil, "sealed, never in clear")
         #expect(details.deliveries.map(\.emailSentAt) == [Self.start.addingTimeInterval(10 * Self.hour), clock.now])
         #expect(try registry.auditEntries().filter { $0.action == .breachNotice }.map(\.subjectID) == [breach.id, breach.id])

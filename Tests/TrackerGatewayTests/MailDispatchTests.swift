@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TestSupport
 import Testing
 @testable import TrackerGateway
@@ -34,10 +33,6 @@ import Testing
     static func messages(_ directory: TemporaryDirectory) throws -> [String] {
         try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix("msg-") }.sorted()
             .map { try String(contentsOf: directory.appending($0), encoding: .utf8) }
-    }
-
-    func open(_ directory: TemporaryDirectory, clock: SettableRegistryClock) throws -> Registry {
-        try Registry.open(dataDirectory: directory.dataDirectory, create: true, actor: "operator", clock: { clock.now })
     }
 
     // MARK: The transport
@@ -79,11 +74,11 @@ import Testing
 
     // MARK: The notice run
 
-    @Test(arguments: [0, 1, 2])
-    func aFailingMTAIsRetriedWithBackOffAndCountsOnlyWhenItAccepts(failures: Int) throws {
-        let directory = try TemporaryDirectory()
+    @Test(arguments: Backend.allCases, [0, 1, 2])
+    func aFailingMTAIsRetriedWithBackOffAndCountsOnlyWhenItAccepts(_ backend: Backend, failures: Int) throws {
+        let world = try RegistryWorld(backend)
         let mta = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+        let registry = try world.openNew()
         let anna = try registry.addCustomer(Fixtures.anna())
         var waits: [TimeInterval] = []
         let dispatch = NoticeDispatch(registry: registry, subject: .amendment(version: "v2"), from: try Self.sender(),
@@ -92,16 +87,18 @@ import Testing
         #expect(results == [.init(customerID: anna, email: .sent, sms: .notTried)])
         #expect(waits == Array([1.0, 4.0].prefix(failures)))
         #expect(Self.invocations(mta) == failures + 1)
-        let attempts = try registry.read { db in try Int.fetchOne(db, sql: "SELECT email_attempts FROM notice_deliveries") }
-        #expect(attempts == failures + 1)
+        let attempts = try registry.read { db in
+            try db.fetchColumn(sql: "SELECT email_attempts FROM notice_deliveries", column: "email_attempts", table: "notice_deliveries", as: Int.self)
+        }
+        #expect(attempts == [failures + 1])
         #expect(try registry.exportCustomer(id: anna).notices.amendmentNotifiedAt == Fixtures.clock())
         #expect(try registry.pendingNotices(.amendment(version: "v2")).first?.needsEmail == false)
     }
 
-    @Test func anMTAThatNeverAcceptsIsReportedRecordedAndNeverNotified() throws {
-        let directory = try TemporaryDirectory()
+    @Test(arguments: Backend.allCases) func anMTAThatNeverAcceptsIsReportedRecordedAndNeverNotified(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
         let mta = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+        let registry = try world.openNew()
         let anna = try registry.addCustomer(Fixtures.anna())
         let dispatch = NoticeDispatch(registry: registry, subject: .amendment(version: "v2"), from: try Self.sender(),
                                       transport: try Self.flakyMTA(failures: 99, in: mta), retry: MailRetryPolicy(delays: [0, 0]), sleep: { _ in })
@@ -116,10 +113,10 @@ import Testing
         #expect(try registry.amendmentGaps().isEmpty, "nobody got it, so nobody was left out")
     }
 
-    @Test func afterSeveralCustomersFailInARowTheRestAreNotTriedButReported() throws {
-        let directory = try TemporaryDirectory()
+    @Test(arguments: Backend.allCases) func afterSeveralCustomersFailInARowTheRestAreNotTriedButReported(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
         let mta = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+        let registry = try world.openNew()
         let ids = try (0..<4).map { index in
             try registry.addCustomer(NewCustomer(name: "Kunde \(index)", address: "Weg \(index)", email: "k\(index)@example.de",
                                                  phones: ["+4917055500\(index)0"], adultAttested: true))
@@ -134,10 +131,10 @@ import Testing
         #expect(Self.invocations(mta) == 6)
     }
 
-    @Test func aSecondRunSendsOnlyWhatTheFirstDidNotAndTheTextIsStoredNowhere() throws {
-        let directory = try TemporaryDirectory()
+    @Test(arguments: Backend.allCases) func aSecondRunSendsOnlyWhatTheFirstDidNotAndTheTextIsStoredNowhere(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
         let mta = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+        let registry = try world.openNew()
         let anna = try registry.addCustomer(Fixtures.anna())
         let bernd = try registry.addCustomer(Fixtures.bernd())
         let text = "Vertraulicher Hinweis Zugriff auf Kundendaten am 30.11."
@@ -157,16 +154,17 @@ import Testing
         #expect(mails.contains { $0.contains("\nTo: Anna Schmidtmeier <anna.schmidtmeier@example.de>\n") })
         #expect(mails.contains { $0.contains("\nTo: =?UTF-8?B?") && $0.contains(" <bernd.obermueller@example.org>\n") })
         try registry.close()
-        let bytes = try ["registry.sqlite", "registry.sqlite-wal"].map { try Data(contentsOf: directory.dataDirectory.appendingPathComponent($0)) }.reduce(Data(), +)
+        let bytes = try world.storedBytes()
         #expect(bytes.range(of: Data("Vertraulicher".utf8)) == nil, "a notice's text never reaches the database")
     }
 
-    @Test(arguments: [(33.0, true), (35.0, true), (36.0, false)])
-    func theNoFeeWindowRunsFromTheDayTheEmailWasAccepted(terminatedOnDay: Double, underAmendment: Bool) throws {
-        let directory = try TemporaryDirectory()
+    @Test(arguments: Backend.allCases, [(33.0, true), (35.0, true), (36.0, false)])
+    func theNoFeeWindowRunsFromTheDayTheEmailWasAccepted(_ backend: Backend, _ row: (terminatedOnDay: Double, underAmendment: Bool)) throws {
+        let (terminatedOnDay, underAmendment) = row
+        let world = try RegistryWorld(backend)
         let mta = try TemporaryDirectory()
         let clock = SettableRegistryClock(Date(timeIntervalSince1970: 1_800_000_000))
-        let registry = try open(directory, clock: clock)
+        let registry = try world.openNew(clock: { clock.now })
         let anna = try registry.addCustomer(Fixtures.anna())
         let transport = try Self.flakyMTA(failures: 3, in: mta)
         let dispatch = NoticeDispatch(registry: registry, subject: .amendment(version: "v2"), from: try Self.sender(), transport: transport,
@@ -181,11 +179,11 @@ import Testing
         #expect(try registry.terminateCustomer(id: anna).underAmendment == underAmendment)
     }
 
-    @Test func aCustomerLeftOutOfAnAmendmentOthersGotIsAGap() throws {
-        let directory = try TemporaryDirectory()
+    @Test(arguments: Backend.allCases) func aCustomerLeftOutOfAnAmendmentOthersGotIsAGap(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
         let mta = try TemporaryDirectory()
         let clock = SettableRegistryClock(Date(timeIntervalSince1970: 1_800_000_000))
-        let registry = try open(directory, clock: clock)
+        let registry = try world.openNew(clock: { clock.now })
         let anna = try registry.addCustomer(Fixtures.anna())
         _ = try registry.addCustomer(Fixtures.bernd())
         clock.advance(by: Self.day)

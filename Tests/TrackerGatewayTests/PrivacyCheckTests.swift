@@ -20,35 +20,35 @@ import Testing
         #expect((PrivacyCheck.locationShape(in: Array(text.utf8)) != nil) == found)
     }
 
-    @Test func aFreshRegistryHasNoFindings() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    @Test(arguments: Backend.allCases) func aFreshRegistryHasNoFindings(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         _ = try registry.addCustomer(Fixtures.anna())
-        #expect(try PrivacyCheck.run(dataDirectory: directory.dataDirectory, registry: registry) == [])
+        #expect(try PrivacyCheck.run(dataDirectory: world.dataDirectory, registry: registry) == [])
     }
 
-    @Test func findsALocationFileAndAReadableMode() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
-        let planted = directory.dataDirectory.appendingPathComponent("relay.tmp")
+    @Test(arguments: Backend.allCases) func findsALocationFileAndAReadableMode(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
+        let planted = world.dataDirectory.appendingPathComponent("relay.tmp")
         try Data("lat:22.583472 long:113.916880".utf8).write(to: planted)
         chmod(planted.path, 0o644)
-        let findings = try PrivacyCheck.run(dataDirectory: directory.dataDirectory, registry: registry)
+        let findings = try PrivacyCheck.run(dataDirectory: world.dataDirectory, registry: registry)
         #expect(findings.map(\.kind) == [.fileMode, .locationAtRest])
         #expect(findings.allSatisfy { $0.subject == planted.path })
         #expect(!findings.description.contains("113.9"), "a finding never repeats the location")
     }
 
-    @Test func findsCustomersAndAuditPastRetention() throws {
-        let directory = try TemporaryDirectory()
+    @Test(arguments: Backend.allCases) func findsCustomersAndAuditPastRetention(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
         let clock = SettableRegistryClock(Date(timeIntervalSince1970: 1_800_000_000))
-        let registry = try Registry.open(dataDirectory: directory.dataDirectory, create: true, actor: "operator", clock: { clock.now })
+        let registry = try Registry.open(dataDirectory: world.dataDirectory, create: true, actor: "operator", clock: { clock.now })
         let anna = try registry.addCustomer(Fixtures.anna())
         try registry.terminateCustomer(id: anna)
         clock.advance(by: 91 * 86_400)
-        let kinds = try PrivacyCheck.run(dataDirectory: directory.dataDirectory, registry: registry).map(\.kind)
+        let kinds = try PrivacyCheck.run(dataDirectory: world.dataDirectory, registry: registry).map(\.kind)
         #expect(kinds == [.pastRetention, .auditPastRetention])
         try registry.runSweep(policy: registry.retentionSettings().policy)
-        #expect(try PrivacyCheck.run(dataDirectory: directory.dataDirectory, registry: registry) == [])
+        #expect(try PrivacyCheck.run(dataDirectory: world.dataDirectory, registry: registry) == [])
     }
 }

@@ -7,20 +7,9 @@ import Testing
 @Suite struct RegistryAdministrationTests {
     static let day: TimeInterval = 86_400
 
-    func open(_ directory: TemporaryDirectory, clock: SettableRegistryClock) throws -> Registry {
-        try Registry.open(dataDirectory: directory.dataDirectory, create: true, actor: "operator", clock: { clock.now })
-    }
-
-    /// The database and its -wal, concatenated: what a refused command must leave unchanged.
-    static func fileBytes(_ directory: TemporaryDirectory) throws -> [Data] {
-        ["registry.sqlite", "registry.sqlite-wal"].map { name in
-            (try? Data(contentsOf: directory.dataDirectory.appendingPathComponent(name))) ?? Data()
-        }
-    }
-
-    @Test func exportHoldsEveryFieldHeldAndIsAudited() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    @Test(arguments: Backend.allCases) func exportHoldsEveryFieldHeldAndIsAudited(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         let anna = try registry.addCustomer(Fixtures.anna(phones: ["+49 170 1234567", "+49 170 7654321"]))
         let tracker = try registry.addTracker(Fixtures.tracker(customerID: anna))
         try registry.setDisputeHold(customerID: anna, held: true, note: "chargeback from the bank")
@@ -45,16 +34,16 @@ import Testing
         #expect(try registry.auditEntries().last?.action == .customerExport)
     }
 
-    @Test func exportJSONNamesEveryColumnTheCustomerTableHas() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    @Test(arguments: Backend.allCases) func exportJSONNamesEveryColumnTheCustomerTableHas(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         let anna = try registry.addCustomer(Fixtures.anna())
         try registry.setDisputeHold(customerID: anna, held: true, note: "open")
         try registry.recordNotice(.amendment(version: "v2"), customerIDs: [anna])
         try registry.recordNotice(.breach, customerIDs: [anna])
         try registry.terminateCustomer(id: anna)
         let json = String(decoding: try JSONEncoder().encode(registry.exportCustomer(id: anna)), as: UTF8.self)
-        let columns = try registry.read { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('customers')") }
+        let columns = try #require(try registry.store.schemaTables().first { $0.table == "customers" }).columns
         // Sealed columns export under their plain name; the key never leaves.
         let exported: [String: String] = [
             "id": "\"id\"", "status": "\"status\"", "created_at": "createdAt", "adult_attested_at": "adultAttestedAt",
@@ -70,9 +59,9 @@ import Testing
         }
     }
 
-    @Test func updateCorrectsFieldsAndIsAudited() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    @Test(arguments: Backend.allCases) func updateCorrectsFieldsAndIsAudited(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         let anna = try registry.addCustomer(Fixtures.anna())
         try registry.updateCustomer(id: anna, CustomerUpdate(name: "Anna Schmidt", email: "anna@example.org", cardToken: "tok_new", cardLast4: "1881"))
         var export = try registry.exportCustomer(id: anna)
@@ -92,26 +81,28 @@ import Testing
         var description: String { "\(error)" }
     }
 
-    @Test(arguments: [
+    static let refusedUpdates = [
         RefusedUpdate(update: CustomerUpdate(name: "  "), error: .invalidInput(field: "--name", reason: "is empty")),
         RefusedUpdate(update: CustomerUpdate(email: "anna@"), error: .invalidInput(field: "--email", reason: "needs a domain with a dot after the @")),
         RefusedUpdate(update: CustomerUpdate(cardToken: "4111 1111 1111 1111", cardLast4: "1111"),
                       error: .invalidInput(field: "--card-token", reason: "looks like a full card number, which trackerd never stores; give the payment processor's token with --card-token and the last four digits with --card-last4")),
         RefusedUpdate(update: CustomerUpdate(), error: .usage("nothing to update: give at least one of --name, --address, --email, --card-token with --card-last4, --remove-card")),
         RefusedUpdate(update: CustomerUpdate(cardToken: "tok"), error: .usage("--card-token needs --card-last4")),
-    ])
-    func refusedUpdateLeavesTheFilesUntouched(_ row: RefusedUpdate) throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    ]
+
+    @Test(arguments: Backend.allCases, refusedUpdates)
+    func refusedUpdateLeavesTheFilesUntouched(_ backend: Backend, _ row: RefusedUpdate) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         let anna = try registry.addCustomer(Fixtures.anna())
-        let before = try Self.fileBytes(directory)
+        let before = try world.contents()
         #expect(throws: row.error) { try registry.updateCustomer(id: anna, row.update) }
-        #expect(try Self.fileBytes(directory) == before)
+        #expect(try world.contents() == before)
     }
 
-    @Test func unknownAndErasedCustomersAreClearErrors() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    @Test(arguments: Backend.allCases) func unknownAndErasedCustomersAreClearErrors(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         let anna = try registry.addCustomer(Fixtures.anna())
         #expect(throws: GatewayError.unknownID(kind: "customer", id: 99)) { try registry.exportCustomer(id: 99) }
         #expect(throws: GatewayError.unknownID(kind: "customer", id: 99)) { try registry.updateCustomer(id: 99, CustomerUpdate(name: "X")) }
@@ -125,9 +116,9 @@ import Testing
         #expect(throws: GatewayError.conflict(field: "<id>", reason: "customer \(anna) is erased, not active")) { try registry.terminateCustomer(id: anna) }
     }
 
-    @Test func eraseLeavesNoneOfTheCustomersDataInTheDatabaseOrLog() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    @Test(arguments: Backend.allCases) func eraseLeavesNoneOfTheCustomersDataInTheDatabaseOrLog(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         let anna = try registry.addCustomer(Fixtures.anna())
         _ = try registry.addTracker(Fixtures.tracker(customerID: anna))
         try registry.setDisputeHold(customerID: anna, held: true, note: "Widerspruch Zahlung")
@@ -135,35 +126,35 @@ import Testing
         _ = try registry.exportCustomer(id: anna)
         try registry.eraseCustomer(id: anna)
         try registry.close()
-        let bytes = try Self.fileBytes(directory).reduce(Data(), +)
+        let bytes = try world.storedBytes()
         let text = String(decoding: bytes.map { $0 < 0x80 ? $0 : 0x20 }, as: UTF8.self)
         // What `strings` would show: the plaintext of every field must be absent.
         for secret in ["Schmidtmeier", "Lindenstra", "anna.schmidtmeier", "tok_annas_card", "+491701234567", "+4915199887766", "Widerspruch"] {
             #expect(!text.contains(secret), "\(secret)")
         }
-        let reopened = try Fixtures.reopen(directory)
+        let reopened = try world.reopen()
         #expect(throws: GatewayError.unknownID(kind: "customer", id: anna)) { try reopened.exportCustomer(id: anna) }
     }
 
-    @Test func removingAPhoneFreesItsNumberButNeverTheLastOne() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    @Test(arguments: Backend.allCases) func removingAPhoneFreesItsNumberButNeverTheLastOne(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         let anna = try registry.addCustomer(Fixtures.anna(phones: ["+49 170 1234567", "+49 170 7654321"]))
         let phones = try registry.phones(customerID: anna)
         try registry.removePhone(id: phones[1].id)
         #expect(try registry.phones(customerID: anna).map(\.number) == ["+491701234567"])
         // The freed number may now be a tracker.
         _ = try registry.addTracker(Fixtures.tracker(customerID: anna, number: "+49 170 7654321"))
-        let before = try Self.fileBytes(directory)
+        let before = try world.contents()
         #expect(throws: GatewayError.conflict(field: "phone \(phones[0].id)", reason: "is the only phone of active customer \(anna); add another first, or terminate the customer")) {
             try registry.removePhone(id: phones[0].id)
         }
-        #expect(try Self.fileBytes(directory) == before)
+        #expect(try world.contents() == before)
     }
 
-    @Test func removingATrackerMakesItAStranger() async throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    @Test(arguments: Backend.allCases) func removingATrackerMakesItAStranger(_ backend: Backend) async throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         let anna = try registry.addCustomer(Fixtures.anna())
         let tracker = try registry.addTracker(Fixtures.tracker(customerID: anna))
         #expect(try registry.trackers().map(\.id) == [tracker])
@@ -173,9 +164,9 @@ import Testing
         #expect(try registry.auditEntries().last.map { [$0.action.rawValue, "\($0.subjectID ?? 0)"] } == ["tracker.remove", "\(tracker)"])
     }
 
-    @Test func trackerRouteForProvisioningNeedsAnActiveCustomer() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    @Test(arguments: Backend.allCases) func trackerRouteForProvisioningNeedsAnActiveCustomer(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         let anna = try registry.addCustomer(Fixtures.anna())
         let tracker = try registry.addTracker(Fixtures.tracker(customerID: anna))
         #expect(try registry.trackerRoute(id: tracker).password == "123456")
@@ -185,10 +176,10 @@ import Testing
         }
     }
 
-    @Test func auditQueryFiltersByTimeAndCustomer() throws {
-        let directory = try TemporaryDirectory()
+    @Test(arguments: Backend.allCases) func auditQueryFiltersByTimeAndCustomer(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
         let clock = SettableRegistryClock(Date(timeIntervalSince1970: 1_800_000_000))
-        let registry = try open(directory, clock: clock)
+        let registry = try world.openNew(clock: { clock.now })
         let anna = try registry.addCustomer(Fixtures.anna())
         clock.advance(by: Self.day)
         let bernd = try registry.addCustomer(Fixtures.bernd())

@@ -12,17 +12,17 @@ import Testing
     static let notKnown = GatewayError.conflict(field: "--own-number", reason: "is not a gateway number of this registry; add it with `trackerd gateway number add NUMBER`")
 
     /// Anna (customer 1, phone +491701234567, tracker 1 +4915199887766) and the first gateway number.
-    static func world(_ directory: TemporaryDirectory) throws -> Registry {
-        let registry = try Fixtures.openNew(in: directory)
+    static func world(_ world: RegistryWorld) throws -> Registry {
+        let registry = try world.openNew()
         _ = try registry.addGatewayNumber(first)
         let anna = try registry.addCustomer(Fixtures.anna())
         _ = try registry.addTracker(Fixtures.tracker(customerID: anna))
         return registry
     }
 
-    @Test func numbersAreAddedNormalisedListedInOrderAndAudited() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Self.world(directory)
+    @Test(arguments: Backend.allCases) func numbersAreAddedNormalisedListedInOrderAndAudited(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try Self.world(world)
         #expect(try registry.addGatewayNumber("+1 (555) 000-1112") == Self.second)
         #expect(try registry.gatewayNumbers() == [Self.first, Self.second])
         try registry.removeGatewayNumber("001 555 000 1111")
@@ -33,31 +33,34 @@ import Testing
         try registry.close()
     }
 
-    @Test(arguments: [
+    static let claimed: [(String, GatewayError)] = [
         ("+491701234567", GatewayError.conflict(field: "<E164>", reason: "is already registered as a phone")),
         ("+4915199887766", .conflict(field: "<E164>", reason: "is already registered as a tracker")),
         (first, .conflict(field: "<E164>", reason: "is already a gateway number")),
         ("+1 555 00x", .invalidInput(field: "<E164>", reason: "number may contain only digits, a leading + or 00, spaces, dashes, dots and brackets")),
-    ])
-    func aNumberThatIsAlreadyClaimedIsRefused(number: String, expected: GatewayError) throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Self.world(directory)
+    ]
+
+    @Test(arguments: Backend.allCases, claimed)
+    func aNumberThatIsAlreadyClaimedIsRefused(_ backend: Backend, _ row: (number: String, expected: GatewayError)) throws {
+        let (number, expected) = row
+        let world = try RegistryWorld(backend)
+        let registry = try Self.world(world)
         #expect(throws: expected) { try registry.addGatewayNumber(number) }
         #expect(try registry.gatewayNumbers() == [Self.first])
         try registry.close()
     }
 
-    @Test func removingAnUnknownNumberNamesTheArgument() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Self.world(directory)
+    @Test(arguments: Backend.allCases) func removingAnUnknownNumberNamesTheArgument(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try Self.world(world)
         #expect(throws: GatewayError.unknownNumber(field: "<E164>", kind: "gateway number")) { try registry.removeGatewayNumber(Self.second) }
         #expect(throws: GatewayError.unknownNumber(field: "<E164>", kind: "gateway number")) { try registry.removeGatewayNumber("+491701234567") }
         try registry.close()
     }
 
-    @Test func gatewayNumbersCanBeNeitherPhoneNorTracker() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Self.world(directory)
+    @Test(arguments: Backend.allCases) func gatewayNumbersCanBeNeitherPhoneNorTracker(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try Self.world(world)
         _ = try registry.addGatewayNumber(Self.second)
         #expect(throws: GatewayError.conflict(field: "--number", reason: "is the gateway's own number")) { try registry.addPhone(customerID: 1, number: Self.second) }
         #expect(throws: GatewayError.conflict(field: "--number", reason: "is the gateway's own number")) {
@@ -67,9 +70,9 @@ import Testing
         try registry.close()
     }
 
-    @Test func runRequiresANumberTheRegistryHolds() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Self.world(directory)
+    @Test(arguments: Backend.allCases) func runRequiresANumberTheRegistryHolds(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try Self.world(world)
         #expect(try registry.requireGatewayNumber("+1 555 000 1111") == Self.first)
         #expect(throws: Self.notKnown) { try registry.requireGatewayNumber(Self.second) }
         #expect(throws: Self.notKnown) { try registry.requireGatewayNumber("+491701234567") }
@@ -77,23 +80,23 @@ import Testing
     }
 
     /// The old bug: `run --own-number B` overwrote the stored A, after which A was accepted as a phone.
-    @Test func aNumberThatWasTheGatewaysCanNeverBeRegisteredAsACustomersPhone() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Self.world(directory)
+    @Test(arguments: Backend.allCases) func aNumberThatWasTheGatewaysCanNeverBeRegisteredAsACustomersPhone(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try Self.world(world)
         #expect(throws: Self.notKnown) { try registry.requireGatewayNumber(Self.second) }
         try registry.setGatewayOwnNumber(Self.second)
         #expect(try registry.gatewayNumbers() == [Self.first, Self.second])
         #expect(throws: GatewayError.conflict(field: "--number", reason: "is the gateway's own number")) { try registry.addPhone(customerID: 1, number: Self.first) }
         try registry.close()
-        let reopened = try Fixtures.reopen(directory)
+        let reopened = try world.reopen()
         #expect(throws: GatewayError.conflict(field: "--phone", reason: "is the gateway's own number")) { try reopened.addCustomer(Fixtures.bernd(phones: [Self.first])) }
         #expect(try reopened.gatewayOwnNumber()?.e164 == Self.first)
         try reopened.close()
     }
 
-    @Test func trackersKnownGatewayNumbersReachTheSenderLookup() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Self.world(directory)
+    @Test(arguments: Backend.allCases) func trackersKnownGatewayNumbersReachTheSenderLookup(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try Self.world(world)
         _ = try registry.addGatewayNumber(Self.second)
         try registry.recordKnownGatewayNumbers(trackerID: 1, numbers: [Self.second, "+1 555 000 1111"])
         #expect(try Self.trackerRoute(registry).knownGatewayNumbers == [Self.first, Self.second])
@@ -113,9 +116,9 @@ import Testing
         try registry.close()
     }
 
-    @Test func provisioningRecordsOnlyGatewayNumbersOfKnownTrackers() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Self.world(directory)
+    @Test(arguments: Backend.allCases) func provisioningRecordsOnlyGatewayNumbersOfKnownTrackers(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try Self.world(world)
         try registry.recordKnownGatewayNumbers(trackerID: 1, numbers: [Self.first])
         #expect(throws: GatewayError.unknownNumber(field: "gateway number", kind: "gateway number")) {
             try registry.recordKnownGatewayNumbers(trackerID: 1, numbers: [Self.first, Self.second])
@@ -123,14 +126,14 @@ import Testing
         #expect(throws: GatewayError.unknownID(kind: "tracker", id: 9)) { try registry.recordKnownGatewayNumbers(trackerID: 9, numbers: [Self.first]) }
         #expect(try Self.trackerRoute(registry).knownGatewayNumbers == [Self.first])
         try registry.removeTracker(id: 1)
-        #expect(try registry.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM tracker_gateway_numbers") } == 0)
+        #expect(try registry.read { db in try db.count(sql: "SELECT COUNT(*) AS n FROM tracker_gateway_numbers") } == 0)
         try registry.close()
     }
 
-    @Test func aHandEditedGatewayNumberIsATypedError() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Self.world(directory)
-        try RegistryCorruptRowTests.handEdit(registry, "UPDATE gateway_numbers SET e164 = 'gateway' WHERE id = 1")
+    @Test(arguments: Backend.allCases) func aHandEditedGatewayNumberIsATypedError(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try Self.world(world)
+        try world.handEdit(registry, "UPDATE gateway_numbers SET e164 = 'gateway' WHERE id = 1")
         #expect(throws: GatewayError.corruptData(path: "gateway_numbers.e164", reason: "holds 'gateway' where the schema keeps an E.164 number")) {
             try registry.gatewayNumbers()
         }
@@ -145,16 +148,17 @@ import Testing
     }
 
     /// A registry made before v4 kept its one gateway number as a setting; v4 makes it a gateway number.
+    /// SQLite only: a PostgreSQL registry is made by a trackerd that knows v5, every migration in init's one transaction.
     @Test func migrationV4MovesTheStoredOwnNumberIntoGatewayNumbers() throws {
-        let directory = try TemporaryDirectory()
-        let data = directory.dataDirectory
+        let world = try RegistryWorld(.sqlite)
+        let data = world.dataDirectory
         try SecureFile.createPrivateDirectory(data.path)
         let key = MasterKey.generate()
         try key.write(to: data.appendingPathComponent(Registry.masterKeyFileName).path)
         let vault = Vault(masterKey: key)
         let databasePath = data.appendingPathComponent(Registry.databaseFileName).path
         try SecureFile.createPrivate(databasePath, contents: [])
-        let pool = try DatabasePool(path: databasePath, configuration: Registry.configuration())
+        let pool = try DatabasePool(path: databasePath, configuration: SQLiteRegistryStore.configuration())
         try RegistrySchema.migrator.migrate(pool, upTo: "v3: audit actions and setting keys as tables")
         let number = try PhoneNumber(parsing: Self.first, field: "--own-number", defaultCallingCode: nil)
         try pool.write { db in
@@ -165,13 +169,13 @@ import Testing
         }
         try pool.close()
 
-        let registry = try Fixtures.reopen(directory)
+        let registry = try world.reopen()
         #expect(try registry.gatewayNumbers() == [Self.first])
-        #expect(try registry.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM settings WHERE key = 'gateway.own-number'") } == 0)
-        #expect(try registry.read { db in try Int64.fetchOne(db, sql: "SELECT created_at FROM gateway_numbers") } == 1_700_000_000)
+        #expect(try registry.read { db in try db.count(sql: "SELECT COUNT(*) AS n FROM settings WHERE key = 'gateway.own-number'") } == 0)
+        #expect(try registry.read { db in try db.fetchColumn(sql: "SELECT created_at FROM gateway_numbers", column: "created_at", table: "gateway_numbers", as: Int64.self) } == [1_700_000_000])
         #expect(throws: GatewayError.conflict(field: "--phone", reason: "is the gateway's own number")) { try registry.addCustomer(Fixtures.bernd(phones: [Self.first])) }
         try registry.removeGatewayNumber(Self.first)
-        #expect(try registry.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM numbers") } == 0)
+        #expect(try registry.read { db in try db.count(sql: "SELECT COUNT(*) AS n FROM numbers") } == 0)
         try registry.close()
     }
 }

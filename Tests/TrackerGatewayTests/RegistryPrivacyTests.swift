@@ -9,52 +9,60 @@ import Testing
         return try #require(value).asUInt16 & 0o777
     }
 
-    @Test func initCreatesPrivateDirectoryKeyAndDatabase() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    @Test(arguments: Backend.allCases) func initCreatesPrivateDirectoryKeyAndDatabase(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         _ = try registry.addCustomer(Fixtures.anna())
-        let data = directory.dataDirectory
+        let data = world.dataDirectory
         let database = data.appendingPathComponent(Registry.databaseFileName).path
         #expect(try mode(data.path) == 0o700)
         #expect(try mode(data.appendingPathComponent(Registry.masterKeyFileName).path) == 0o600)
-        #expect(try mode(database) == 0o600)
-        #expect(try mode(database + "-wal") == 0o600)
-        #expect(try mode(database + "-shm") == 0o600)
+        if backend == .sqlite {
+            #expect(try mode(database) == 0o600)
+            #expect(try mode(database + "-wal") == 0o600)
+            #expect(try mode(database + "-shm") == 0o600)
+        } else {
+            // The data directory of a gateway on a shared registry holds only its key.
+            #expect(try FileManager.default.contentsOfDirectory(atPath: data.path) == [Registry.masterKeyFileName])
+        }
         #expect(FileManager.default.contents(atPath: data.appendingPathComponent(Registry.masterKeyFileName).path)?.count == 32)
     }
 
-    @Test(arguments: [
-        (Registry.masterKeyFileName, UInt16(0o644)),
-        (Registry.masterKeyFileName, 0o640),
-        (Registry.masterKeyFileName, 0o604),
-        (Registry.databaseFileName, 0o644),
-        (Registry.databaseFileName, 0o660),
-        (Registry.databaseFileName + "-wal", 0o644),
-        (Registry.databaseFileName + "-shm", 0o644),
-    ] as [(String, UInt16)])
-    func readableKeyOrDatabaseIsRefused(file: String, mode: UInt16) throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    /// What each backend keeps in the data directory: the key, and for SQLite the database files.
+    static let readableKeys: [(Backend, String, UInt16)] = Backend.allCases.flatMap { backend -> [(Backend, String, UInt16)] in
+        [(backend, Registry.masterKeyFileName, 0o644), (backend, Registry.masterKeyFileName, 0o640), (backend, Registry.masterKeyFileName, 0o604)]
+    }
+    static let readableFiles: [(Backend, String, UInt16)] = readableKeys + [
+        (.sqlite, Registry.databaseFileName, 0o644),
+        (.sqlite, Registry.databaseFileName, 0o660),
+        (.sqlite, Registry.databaseFileName + "-wal", 0o644),
+        (.sqlite, Registry.databaseFileName + "-shm", 0o644),
+    ]
+
+    @Test(arguments: readableFiles)
+    func readableKeyOrDatabaseIsRefused(_ backend: Backend, file: String, mode: UInt16) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         _ = try registry.addCustomer(Fixtures.anna())
-        let path = directory.dataDirectory.appendingPathComponent(file).path
+        let path = world.dataDirectory.appendingPathComponent(file).path
         // Keep the -wal and -shm files: they exist only while a connection is open.
         #expect(chmod(path, mode_t(mode)) == 0)
-        #expect(throws: GatewayError.insecurePermissions(path: path, mode: mode)) { try Fixtures.reopen(directory) }
+        #expect(throws: GatewayError.insecurePermissions(path: path, mode: mode)) { try world.reopen() }
     }
 
-    @Test func groupWritableDataDirectoryIsRefused() throws {
-        let directory = try TemporaryDirectory()
-        try Fixtures.openNew(in: directory).close()
-        #expect(chmod(directory.dataDirectory.path, 0o770) == 0)
-        #expect(throws: GatewayError.insecureDirectory(path: directory.dataDirectory.path, mode: 0o770)) { try Fixtures.reopen(directory) }
+    @Test(arguments: Backend.allCases) func groupWritableDataDirectoryIsRefused(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        try world.openNew().close()
+        #expect(chmod(world.dataDirectory.path, 0o770) == 0)
+        #expect(throws: GatewayError.insecureDirectory(path: world.dataDirectory.path, mode: 0o770)) { try world.reopen() }
     }
 
-    @Test func truncatedKeyIsRefused() throws {
-        let directory = try TemporaryDirectory()
-        try Fixtures.openNew(in: directory).close()
-        let keyPath = directory.dataDirectory.appendingPathComponent(Registry.masterKeyFileName).path
+    @Test(arguments: Backend.allCases) func truncatedKeyIsRefused(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        try world.openNew().close()
+        let keyPath = world.dataDirectory.appendingPathComponent(Registry.masterKeyFileName).path
         #expect(truncate(keyPath, 16) == 0)
-        #expect(throws: GatewayError.corruptData(path: keyPath, reason: "a master key file holds exactly 32 bytes, this one holds 16")) { try Fixtures.reopen(directory) }
+        #expect(throws: GatewayError.corruptData(path: keyPath, reason: "a master key file holds exactly 32 bytes, this one holds 16")) { try world.reopen() }
     }
 
     /// Every clear form of every PII value the fixtures register.
@@ -69,15 +77,17 @@ import Testing
         "123456", "van",
     ]
 
+    /// SQLite's files; PostgreSQL's cluster files are scanned by `PostgresClusterScanTests`.
     @Test func databaseAndWALHoldNoPIIInClear() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+        let backend = Backend.sqlite
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         let anna = try registry.addCustomer(Fixtures.anna())
         _ = try registry.addCustomer(Fixtures.bernd())
         _ = try registry.addPhone(customerID: anna, number: "+491605550001")
         _ = try registry.addTracker(Fixtures.tracker(customerID: anna))
 
-        let database = directory.dataDirectory.appendingPathComponent(Registry.databaseFileName).path
+        let database = world.dataDirectory.appendingPathComponent(Registry.databaseFileName).path
         let wal = try #require(FileManager.default.contents(atPath: database + "-wal"))
         #expect(wal.count > 0)
         try expectNoSecrets(in: wal, file: "-wal")

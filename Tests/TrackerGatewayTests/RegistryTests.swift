@@ -5,9 +5,9 @@ import Testing
 @testable import TrackerGateway
 
 @Suite struct RegistryTests {
-    @Test func customerPhoneAndTrackerAreFoundByRole() async throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    @Test(arguments: Backend.allCases) func customerPhoneAndTrackerAreFoundByRole(_ backend: Backend) async throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         let customerID = try registry.addCustomer(Fixtures.anna())
         let secondPhoneID = try registry.addPhone(customerID: customerID, number: "+49 160 5550001")
         let trackerID = try registry.addTracker(Fixtures.tracker(customerID: customerID))
@@ -27,14 +27,14 @@ import Testing
         #expect(try registry.role(of: "22255") == .unknown)
     }
 
-    @Test func nationalSenderIsFoundWithTheStoredCallingCode() async throws {
-        let directory = try TemporaryDirectory()
-        let setup = try Fixtures.openNew(in: directory)
+    @Test(arguments: Backend.allCases) func nationalSenderIsFoundWithTheStoredCallingCode(_ backend: Backend) async throws {
+        let world = try RegistryWorld(backend)
+        let setup = try world.openNew()
         try setup.setDefaultCallingCode(CallingCode(parsing: "49"))
         let customerID = try setup.addCustomer(Fixtures.anna(phones: ["0170 1234567"]))
         try setup.close()
 
-        let registry = try Fixtures.reopen(directory)
+        let registry = try world.reopen()
         #expect(registry.defaultCallingCode?.digits == "49")
         guard case .phone(let phone, _) = try registry.role(of: "01701234567") else {
             Issue.record("expected the phone")
@@ -44,9 +44,9 @@ import Testing
         #expect(phone.number == "+491701234567")
     }
 
-    @Test func phoneWithoutTrackersAndTrackerWithoutOtherPhones() async throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    @Test(arguments: Backend.allCases) func phoneWithoutTrackersAndTrackerWithoutOtherPhones(_ backend: Backend) async throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         let anna = try registry.addCustomer(Fixtures.anna())
         guard case .phone(let phone, let trackers) = try registry.role(of: "+491701234567") else {
             Issue.record("expected a phone")
@@ -56,9 +56,9 @@ import Testing
         #expect(trackers.isEmpty)
     }
 
-    @Test func customerDataIsReadBackDecrypted() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    @Test(arguments: Backend.allCases) func customerDataIsReadBackDecrypted(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         let annaID = try registry.addCustomer(Fixtures.anna())
         let berndID = try registry.addCustomer(Fixtures.bernd())
 
@@ -74,9 +74,9 @@ import Testing
         #expect(try registry.listCustomers().map(\.id) == [annaID, berndID])
     }
 
-    @Test func auditRecordsCustomerPhoneAndTrackerAddsWithoutPII() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    @Test(arguments: Backend.allCases) func auditRecordsCustomerPhoneAndTrackerAddsWithoutPII(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         let customerID = try registry.addCustomer(Fixtures.anna())
         let phoneID = try registry.addPhone(customerID: customerID, number: "+491605550001")
         let trackerID = try registry.addTracker(Fixtures.tracker(customerID: customerID))
@@ -92,9 +92,9 @@ import Testing
         #expect(try registry.auditEntries().allSatisfy { $0.at == Fixtures.clock() })
     }
 
-    @Test func consentIsRecordedAndAudited() async throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    @Test(arguments: Backend.allCases) func consentIsRecordedAndAudited(_ backend: Backend) async throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         let customerID = try registry.addCustomer(Fixtures.anna())
         let phoneID = try registry.customer(id: customerID).phones[0].phoneID
 
@@ -109,73 +109,87 @@ import Testing
         }
     }
 
-    @Test func unknownCustomerIDsAreClearErrors() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    @Test(arguments: Backend.allCases) func unknownCustomerIDsAreClearErrors(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         #expect(throws: GatewayError.unknownID(kind: "customer", id: 42)) { try registry.addPhone(customerID: 42, number: "+491701234567") }
         #expect(throws: GatewayError.unknownID(kind: "customer", id: 42)) { try registry.addTracker(Fixtures.tracker(customerID: 42)) }
         #expect(throws: GatewayError.unknownID(kind: "customer", id: 42)) { try registry.customer(id: 42) }
     }
 
-    @Test func reopeningWithAnotherMasterKeyIsRefused() throws {
-        let directory = try TemporaryDirectory()
-        try Fixtures.openNew(in: directory).close()
-        let keyPath = directory.dataDirectory.appendingPathComponent(Registry.masterKeyFileName).path
+    @Test(arguments: Backend.allCases) func reopeningWithAnotherMasterKeyIsRefused(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        try world.openNew().close()
+        let keyPath = world.dataDirectory.appendingPathComponent(Registry.masterKeyFileName).path
         try FileManager.default.removeItem(atPath: keyPath)
         try MasterKey.generate().write(to: keyPath)
-        #expect(throws: GatewayError.corruptData(path: keyPath, reason: "is not the master key this database was made with")) {
-            try Fixtures.reopen(directory)
+        let made = backend == .sqlite ? "database" : "registry"
+        #expect(throws: GatewayError.corruptData(path: keyPath, reason: "is not the master key this \(made) was made with")) {
+            try world.reopen()
         }
     }
 
-    @Test func everyConnectionHasSecureDeleteForeignKeysAndWAL() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
-        let writer = try registry.pool.write { db in
+    @Test func everySQLiteConnectionHasSecureDeleteForeignKeysAndWAL() throws {
+        let world = try RegistryWorld(.sqlite)
+        let registry = try world.openNew()
+        let pool = try #require(registry.store as? SQLiteRegistryStore).pool
+        let writer = try pool.write { db in
             [try Int.fetchOne(db, sql: "PRAGMA secure_delete"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys")]
         }
-        let reader = try registry.pool.read { db in
+        let reader = try pool.read { db in
             [try Int.fetchOne(db, sql: "PRAGMA secure_delete"), try Int.fetchOne(db, sql: "PRAGMA foreign_keys")]
         }
         #expect(writer == [1, 1])
         #expect(reader == [1, 1])
-        #expect(try registry.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
+        #expect(try pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
     }
 
-    @Test func schemaRefusesAPhoneRowForATrackersNumber() throws {
+    @Test(arguments: Backend.allCases) func schemaRefusesAPhoneRowForATrackersNumber(_ backend: Backend) throws {
         // The rule holds even for a writer that skips the registry's checks.
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         let anna = try registry.addCustomer(Fixtures.anna())
         _ = try registry.addTracker(Fixtures.tracker(customerID: anna))
-        #expect(throws: DatabaseError.self) {
-            try registry.pool.write { db in
-                let index = try Data.fetchOne(db, sql: "SELECT blind_index FROM trackers")
-                try db.execute(sql: "INSERT INTO phones (customer_id, blind_index, number_sealed, created_at) VALUES (?, ?, x'00', 0)", arguments: [anna, index])
+        func trackersIndex(_ db: any SQLTransaction) throws -> Data {
+            try #require(try db.fetchOne(sql: "SELECT blind_index FROM trackers")).decode("blind_index", table: "trackers")
+        }
+        #expect(throws: GatewayError.self) {
+            try registry.write { db in
+                try db.execute(sql: "INSERT INTO phones (customer_id, blind_index, number_sealed, created_at) VALUES (?, ?, ?, 0)",
+                               arguments: [anna, try trackersIndex(db), Data([0])])
             }
         }
-        #expect(throws: DatabaseError.self) {
-            try registry.pool.write { db in
-                let index = try Data.fetchOne(db, sql: "SELECT blind_index FROM trackers")
-                try db.execute(sql: "INSERT INTO numbers (blind_index, kind) VALUES (?, 'phone')", arguments: [index])
+        #expect(throws: GatewayError.self) {
+            try registry.write { db in
+                try db.execute(sql: "INSERT INTO numbers (blind_index, kind) VALUES (?, 'phone')", arguments: [try trackersIndex(db)])
             }
         }
-        #expect(throws: DatabaseError.self) {
-            try registry.pool.write { db in
+        #expect(throws: GatewayError.self) {
+            try registry.write { db in
                 try db.execute(sql: "UPDATE customers SET status = 'terminated' WHERE id = ?", arguments: [anna])
             }
         }
+        // Every refusal rolled back: the tracker routes, Anna is still active.
+        #expect(try registry.customer(id: anna).status == .active)
     }
 
-    @Test func initTwiceIsRefused() throws {
-        let directory = try TemporaryDirectory()
-        try Fixtures.openNew(in: directory).close()
-        #expect(throws: GatewayError.self) { try Fixtures.openNew(in: directory) }
-        _ = try Fixtures.reopen(directory)
+    @Test(arguments: Backend.allCases) func initTwiceIsRefused(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        try world.openNew().close()
+        #expect(throws: GatewayError.self) { try world.openNew() }
+        _ = try world.reopen()
     }
 
-    @Test func openingAnUninitialisedDirectoryIsRefused() throws {
-        let directory = try TemporaryDirectory()
-        #expect(throws: GatewayError.notInitialised(path: directory.dataDirectory.path)) { try Fixtures.reopen(directory) }
+    @Test(arguments: Backend.allCases) func openingAnUninitialisedRegistryIsRefused(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        switch world.location {
+        case .sqlite:
+            #expect(throws: GatewayError.notInitialised(path: world.dataDirectory.path)) { try world.reopen() }
+        case .postgres(let url):
+            // A data directory with a key, a schema without a registry.
+            try SecureFile.createPrivateDirectory(world.dataDirectory.path)
+            try MasterKey.generate().write(to: world.dataDirectory.appendingPathComponent(Registry.masterKeyFileName).path)
+            #expect(throws: GatewayError.notInitialised(path: url.description)) { try world.reopen() }
+        }
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import TestSupport
 import Testing
 @testable import TrackerGateway
@@ -11,14 +10,6 @@ import Testing
     static let berlin = TimeZone(identifier: "Europe/Berlin")!
     /// 2027-01-15T08:00:00Z, a Friday.
     static let start = Date(timeIntervalSince1970: 1_800_000_000)
-
-    func open(_ directory: TemporaryDirectory, clock: SettableRegistryClock) throws -> Registry {
-        try Registry.open(dataDirectory: directory.dataDirectory, create: true, actor: "operator", clock: { clock.now })
-    }
-
-    static func fileBytes(_ directory: TemporaryDirectory) -> [Data] {
-        ["registry.sqlite", "registry.sqlite-wal"].map { (try? Data(contentsOf: directory.dataDirectory.appendingPathComponent($0))) ?? Data() }
-    }
 
     // MARK: Dates
 
@@ -80,10 +71,10 @@ import Testing
 
     // MARK: The register
 
-    @Test func aRequestIsOpenedVerifiedAndClosedWithEveryStepAudited() throws {
-        let directory = try TemporaryDirectory()
+    @Test(arguments: Backend.allCases) func aRequestIsOpenedVerifiedAndClosedWithEveryStepAudited(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
         let clock = SettableRegistryClock(Self.start)
-        let registry = try open(directory, clock: clock)
+        let registry = try world.openNew(clock: { clock.now })
         let anna = try registry.addCustomer(Fixtures.anna())
         let received = try RightsDates.parse("2027-01-14", field: "--received", timeZone: Self.berlin)
         let opened = try registry.openRequest(NewRightsRequest(customerID: anna, kind: .objection, channel: .letter, receivedAt: received, note: "Brief vom 13.1."), timeZone: Self.berlin)
@@ -99,21 +90,21 @@ import Testing
         #expect(details.note == "Brief vom 13.1." && details.verification == "Rückruf unter der hinterlegten Nummer" && details.closingNote == "Werbung eingestellt")
         let audited = try registry.auditEntries().filter { $0.action.rawValue.hasPrefix("request.") }.map(\.action)
         #expect(audited == [.requestOpen, .requestVerify, .requestClose, .requestShow])
-        let bytes = Self.fileBytes(directory).reduce(Data(), +)
+        let bytes = try world.storedBytes()
         for text in ["Brief vom", "Rückruf unter", "Werbung eingestellt"] {
             #expect(bytes.range(of: Data(text.utf8)) == nil, "\(text) is stored in clear")
         }
     }
 
-    @Test func aRequestLoggedAfterItsDeadlineIsAcceptedAndOverdueAtOnce() throws {
-        let directory = try TemporaryDirectory()
+    @Test(arguments: Backend.allCases) func aRequestLoggedAfterItsDeadlineIsAcceptedAndOverdueAtOnce(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
         let clock = SettableRegistryClock(Self.start)
-        let registry = try open(directory, clock: clock)
+        let registry = try world.openNew(clock: { clock.now })
         let anna = try registry.addCustomer(Fixtures.anna())
         let request = try registry.openRequest(NewRightsRequest(customerID: anna, kind: .access, receivedAt: Self.start.addingTimeInterval(-20 * Self.day)), timeZone: Self.utc)
         #expect(request.loggedLate)
         #expect(request.clock(at: clock.now) == .overdue)
-        let findings = try PrivacyCheck.run(dataDirectory: directory.dataDirectory, registry: registry, timeZone: Self.utc)
+        let findings = try PrivacyCheck.run(dataDirectory: world.dataDirectory, registry: registry, timeZone: Self.utc)
         #expect(findings.map(\.kind) == [.requestDue])
         #expect(findings.first?.detail == "access request of customer \(anna) was due 2027-01-05 08:00 UTC, overdue by 10 days; it was logged after its due date had passed")
     }
@@ -125,7 +116,7 @@ import Testing
         var description: String { "day \(daysAfterReceipt), closed \(closeOnDay.map { "\($0)" } ?? "-")" }
     }
 
-    @Test(arguments: [
+    static let clockCases = [
         ClockCase(daysAfterReceipt: 0, findings: []),
         ClockCase(daysAfterReceipt: 7.9, findings: []),
         ClockCase(daysAfterReceipt: 8, findings: [.requestDue]),
@@ -134,11 +125,13 @@ import Testing
         ClockCase(daysAfterReceipt: 30, findings: [.requestDue]),
         ClockCase(daysAfterReceipt: 30, closeOnDay: 9, findings: []),
         ClockCase(daysAfterReceipt: 30, closeOnDay: 12, findings: []),
-    ])
-    func privacyCheckReportsARequestFromTwoDaysBeforeItsDueDate(_ row: ClockCase) throws {
-        let directory = try TemporaryDirectory()
+    ]
+
+    @Test(arguments: Backend.allCases, clockCases)
+    func privacyCheckReportsARequestFromTwoDaysBeforeItsDueDate(_ backend: Backend, _ row: ClockCase) throws {
+        let world = try RegistryWorld(backend)
         let clock = SettableRegistryClock(Self.start)
-        let registry = try open(directory, clock: clock)
+        let registry = try world.openNew(clock: { clock.now })
         let anna = try registry.addCustomer(Fixtures.anna())
         let request = try registry.openRequest(NewRightsRequest(customerID: anna, kind: .objection, receivedAt: Self.start), timeZone: Self.utc)
         if let close = row.closeOnDay {
@@ -149,22 +142,22 @@ import Testing
         } else {
             clock.advance(by: row.daysAfterReceipt * Self.day)
         }
-        let findings = try PrivacyCheck.run(dataDirectory: directory.dataDirectory, registry: registry, timeZone: Self.utc)
+        let findings = try PrivacyCheck.run(dataDirectory: world.dataDirectory, registry: registry, timeZone: Self.utc)
         #expect(findings.map(\.kind) == row.findings)
         #expect(findings.allSatisfy { !$0.description.contains("Anna") })
     }
 
-    @Test func aVerifiedRequestLeftOpenForADayIsReported() throws {
-        let directory = try TemporaryDirectory()
+    @Test(arguments: Backend.allCases) func aVerifiedRequestLeftOpenForADayIsReported(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
         let clock = SettableRegistryClock(Self.start)
-        let registry = try open(directory, clock: clock)
+        let registry = try world.openNew(clock: { clock.now })
         let anna = try registry.addCustomer(Fixtures.anna())
         let request = try registry.openRequest(NewRightsRequest(customerID: anna, kind: .access, receivedAt: Self.start), timeZone: Self.utc)
         _ = try registry.verifyRequest(id: request.id, method: "ID card seen")
         clock.advance(by: Self.day - 1)
-        #expect(try PrivacyCheck.run(dataDirectory: directory.dataDirectory, registry: registry).isEmpty)
+        #expect(try PrivacyCheck.run(dataDirectory: world.dataDirectory, registry: registry).isEmpty)
         clock.advance(by: 1)
-        let findings = try PrivacyCheck.run(dataDirectory: directory.dataDirectory, registry: registry, timeZone: Self.utc)
+        let findings = try PrivacyCheck.run(dataDirectory: world.dataDirectory, registry: registry, timeZone: Self.utc)
         #expect(findings.map(\.kind) == [.requestVerifiedOpen])
         #expect(findings.first?.detail.contains("`trackerd customer export \(anna) --request \(request.id)`") == true)
     }
@@ -215,11 +208,11 @@ import Testing
         Refusal(name: "export of an unknown request", error: .unknownID(kind: "request", id: 42)) { _ = try $0.exportCustomer(id: $1, answering: 42) },
     ]
 
-    @Test(arguments: refusals)
-    func aRefusedRequestCommandIsOneClearErrorAndChangesNothing(_ row: Refusal) throws {
-        let directory = try TemporaryDirectory()
+    @Test(arguments: Backend.allCases, refusals)
+    func aRefusedRequestCommandIsOneClearErrorAndChangesNothing(_ backend: Backend, _ row: Refusal) throws {
+        let world = try RegistryWorld(backend)
         let clock = SettableRegistryClock(Self.start)
-        let registry = try open(directory, clock: clock)
+        let registry = try world.openNew(clock: { clock.now })
         let anna = try registry.addCustomer(Fixtures.anna())
         let bernd = try registry.addCustomer(Fixtures.bernd())
         _ = try registry.addCustomer(NewCustomer(name: "Cora", address: "Weg 1", email: "cora@example.de", phones: ["+491705550077"], adultAttested: true))
@@ -227,16 +220,16 @@ import Testing
         _ = try registry.openRequest(NewRightsRequest(customerID: anna, kind: .correction, receivedAt: Self.start), timeZone: Self.utc)
         _ = try registry.closeRequest(id: 2, outcome: .withdrawn)
         try registry.eraseCustomer(id: bernd)
-        let before = Self.fileBytes(directory)
+        let before = try world.contents()
         #expect(throws: row.error) { try row.action(registry, anna) }
-        #expect(Self.fileBytes(directory) == before)
+        #expect(try world.contents() == before)
         #expect(!row.error.description.contains("Anna"))
     }
 
-    @Test func exportUpdateAndEraseAnswerTheirVerifiedRequestsAndCloseThem() throws {
-        let directory = try TemporaryDirectory()
+    @Test(arguments: Backend.allCases) func exportUpdateAndEraseAnswerTheirVerifiedRequestsAndCloseThem(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
         let clock = SettableRegistryClock(Self.start)
-        let registry = try open(directory, clock: clock)
+        let registry = try world.openNew(clock: { clock.now })
         let anna = try registry.addCustomer(Fixtures.anna())
         var ids: [RequestKind: Int64] = [:]
         for kind in [RequestKind.access, .correction, .erasure] {
@@ -249,7 +242,10 @@ import Testing
         #expect(export.audit.suffix(2).map(\.action) == [.customerExport, .requestClose])
         try registry.updateCustomer(id: anna, CustomerUpdate(address: "Hafenweg 9, Hamburg"), answering: ids[.correction]!)
         #expect(try registry.exportCustomer(id: anna).address == "Hafenweg 9, Hamburg")
-        let sealed = try registry.read { db in try Data.fetchAll(db, sql: "SELECT note_sealed FROM rights_requests UNION ALL SELECT verification_sealed FROM rights_requests") }
+        let sealed = try registry.read { db in
+            try db.fetchAll(sql: "SELECT note_sealed AS sealed FROM rights_requests UNION ALL SELECT verification_sealed FROM rights_requests")
+                .compactMap { try $0.decodeIfPresent("sealed", table: "rights_requests", as: Data.self) }
+        }
         #expect(sealed.count == 6)
         try registry.eraseCustomer(id: anna, answering: ids[.erasure]!)
 
@@ -260,14 +256,14 @@ import Testing
         let details = try registry.requestDetails(id: ids[.access]!)
         #expect(details.customerErased && details.note == nil && details.verification == nil)
         try registry.close()
-        let bytes = Self.fileBytes(directory).reduce(Data(), +)
+        let bytes = try world.storedBytes()
         for blob in sealed { #expect(bytes.range(of: blob) == nil, "a sealed note survived the erasure") }
         #expect(bytes.range(of: Data("Schmidtmeier".utf8)) == nil)
     }
 
-    @Test func theDeadlineSettingAppliesToRequestsOpenedAfterIt() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    @Test(arguments: Backend.allCases) func theDeadlineSettingAppliesToRequestsOpenedAfterIt(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         let anna = try registry.addCustomer(Fixtures.anna())
         #expect(try registry.rightsDeadline() == 10 * Self.day)
         let first = try registry.openRequest(NewRightsRequest(customerID: anna, kind: .access, receivedAt: Fixtures.clock()), timeZone: Self.utc)

@@ -7,14 +7,10 @@ import Testing
 @Suite struct RetentionSweepTests {
     static let day: TimeInterval = 86_400
 
-    func open(_ directory: TemporaryDirectory, clock: SettableRegistryClock) throws -> Registry {
-        try Registry.open(dataDirectory: directory.dataDirectory, create: true, actor: "operator", clock: { clock.now })
-    }
-
-    @Test func sweepPurgesExactlyWhatIsDueAndNothingOnHold() throws {
-        let directory = try TemporaryDirectory()
+    @Test(arguments: Backend.allCases) func sweepPurgesExactlyWhatIsDueAndNothingOnHold(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
         let clock = SettableRegistryClock(Date(timeIntervalSince1970: 1_800_000_000))
-        let registry = try open(directory, clock: clock)
+        let registry = try world.openNew(clock: { clock.now })
         try registry.setRetention(.afterTermination, to: "30d")
         try registry.setRetention(.audit, to: "90d")
         let policy = try registry.retentionSettings().policy
@@ -47,10 +43,10 @@ import Testing
         #expect(try registry.auditEntries().filter { $0.action == .customerPurge }.map(\.customerID) == [anna, bernd, carla])
     }
 
-    @Test func sweepDeletesAuditEntriesPastTheirOwnRetention() throws {
-        let directory = try TemporaryDirectory()
+    @Test(arguments: Backend.allCases) func sweepDeletesAuditEntriesPastTheirOwnRetention(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
         let clock = SettableRegistryClock(Date(timeIntervalSince1970: 1_800_000_000))
-        let registry = try open(directory, clock: clock)
+        let registry = try world.openNew(clock: { clock.now })
         try registry.setRetention(.audit, to: "7d")
         _ = try registry.addCustomer(Fixtures.anna())
         let count = try registry.auditEntries().count
@@ -63,11 +59,12 @@ import Testing
         #expect(try registry.oldestAuditEntry() == clock.now)
     }
 
-    @Test(arguments: [(29.0, true), (30.0, true), (31.0, false)])
-    func terminationWithinThirtyDaysOfAnAmendmentIsMarked(daysAfterNotice: Double, underAmendment: Bool) throws {
-        let directory = try TemporaryDirectory()
+    @Test(arguments: Backend.allCases, [(29.0, true), (30.0, true), (31.0, false)])
+    func terminationWithinThirtyDaysOfAnAmendmentIsMarked(_ backend: Backend, _ row: (daysAfterNotice: Double, underAmendment: Bool)) throws {
+        let (daysAfterNotice, underAmendment) = row
+        let world = try RegistryWorld(backend)
         let clock = SettableRegistryClock(Date(timeIntervalSince1970: 1_800_000_000))
-        let registry = try open(directory, clock: clock)
+        let registry = try world.openNew(clock: { clock.now })
         let anna = try registry.addCustomer(Fixtures.anna())
         try registry.recordNotice(.amendment(version: "v2"), customerIDs: [anna])
         clock.advance(by: daysAfterNotice * Self.day)
@@ -75,16 +72,16 @@ import Testing
         #expect(try registry.exportCustomer(id: anna).notices.terminatedUnderAmendment == underAmendment)
     }
 
-    @Test func terminationWithoutNoticeIsNotUnderAmendment() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    @Test(arguments: Backend.allCases) func terminationWithoutNoticeIsNotUnderAmendment(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         let anna = try registry.addCustomer(Fixtures.anna())
         #expect(try registry.terminateCustomer(id: anna).underAmendment == false)
     }
 
-    @Test func noticeRecipientsAreActiveCustomersConsentingPhones() async throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    @Test(arguments: Backend.allCases) func noticeRecipientsAreActiveCustomersConsentingPhones(_ backend: Backend) async throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         let anna = try registry.addCustomer(Fixtures.anna(phones: ["+49 170 1234567", "+49 170 7654321"]))
         let bernd = try registry.addCustomer(Fixtures.bernd())
         let stopped = try registry.phones(customerID: anna)[1].id
@@ -121,13 +118,13 @@ import Testing
         #expect(parsed == row.seconds)
     }
 
-    @Test func settingsDefaultAndPersist() throws {
-        let directory = try TemporaryDirectory()
-        let registry = try Fixtures.openNew(in: directory)
+    @Test(arguments: Backend.allCases) func settingsDefaultAndPersist(_ backend: Backend) throws {
+        let world = try RegistryWorld(backend)
+        let registry = try world.openNew()
         #expect(try registry.retentionSettings() == .defaults)
         try registry.setRetention(.sweepInterval, to: "15m")
         try registry.close()
-        #expect(try Fixtures.reopen(directory).retentionSettings().sweepInterval == 900)
+        #expect(try world.reopen().retentionSettings().sweepInterval == 900)
         #expect(RetentionSettings.format(900) == "15m")
         #expect(RetentionSettings.format(30 * 86_400) == "30d")
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -74,24 +73,24 @@ public struct AuditEntry: Sendable, Equatable, Codable {
 /// Writes and reads the `audit` table inside the caller's transaction, so an action and its record
 /// commit or roll back together.
 public enum AuditLog {
-    static func record(_ entry: AuditEntry, in db: Database) throws {
+    static func record(_ entry: AuditEntry, in db: any SQLTransaction) throws {
         try db.execute(
             sql: "INSERT INTO audit (at, actor, action, customer_id, subject_id) VALUES (?, ?, ?, ?, ?)",
             arguments: [Int64(entry.at.timeIntervalSince1970.rounded(.down)), entry.actor, entry.action.rawValue, entry.customerID, entry.subjectID])
     }
 
-    static func entries(in db: Database, since: Date? = nil, customerID: Int64? = nil) throws -> [AuditEntry] {
-        var sql = "SELECT id, at, actor, action, customer_id, subject_id FROM audit WHERE 1"
-        var arguments: StatementArguments = []
+    static func entries(in db: any SQLTransaction, since: Date? = nil, customerID: Int64? = nil) throws -> [AuditEntry] {
+        var sql = "SELECT id, at, actor, action, customer_id, subject_id FROM audit WHERE 1 = 1"
+        var arguments: SQLArguments = []
         if let since {
             sql += " AND at >= ?"
-            arguments += [Int64(since.timeIntervalSince1970.rounded(.down))]
+            arguments.append(Int64(since.timeIntervalSince1970.rounded(.down)))
         }
         if let customerID {
             sql += " AND customer_id = ?"
-            arguments += [customerID]
+            arguments.append(customerID)
         }
-        return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments).map { row in
+        return try db.fetchAll(sql: sql + " ORDER BY id", arguments: arguments).map { row in
             AuditEntry(id: try row.decode("id", table: "audit"), at: try row.decodeDate("at", table: "audit"), actor: try row.decode("actor", table: "audit"),
                        action: try row.decodeCase("action", table: "audit"), customerID: try row.decodeIfPresent("customer_id", table: "audit"),
                        subjectID: try row.decodeIfPresent("subject_id", table: "audit"))

@@ -27,6 +27,12 @@ public enum GatewayError: Error, Equatable, Sendable {
     /// A setting is missing or unusable: `key` is what the operator sets (`mail.from`,
     /// `TRACKERD_MAIL_SENDMAIL`), `reason` the rule and where to set it.
     case configuration(key: String, reason: String)
+    /// The PostgreSQL registry cannot be reached: `server` is `host:port` (or the socket's path).
+    case registryUnavailable(server: String, reason: String)
+    /// The PostgreSQL server refused the role: a wrong password, an unknown role, or no right to the schema.
+    case registryAccessDenied(server: String, role: String)
+    /// The PostgreSQL server has no database of that name.
+    case registryDatabaseMissing(server: String, database: String)
 }
 
 extension GatewayError: CustomStringConvertible {
@@ -47,6 +53,8 @@ extension GatewayError: CustomStringConvertible {
             return "\(path) has mode \(Self.octal(mode)); group and others must have no access: run `chmod 600 \(path)`"
         case .insecureDirectory(let path, let mode):
             return "\(path) has mode \(Self.octal(mode)); a data directory must be 0700 (no access for group or others): run `chmod 700 \(path)`"
+        case .notInitialised(let path) where path.hasPrefix("postgres://"):
+            return "\(path) holds no trackerd registry; run `trackerd init --registry URL` first"
         case .notInitialised(let path):
             return "\(path) is not a trackerd data directory; run `trackerd init` first"
         case .corruptData(let path, let reason):
@@ -55,6 +63,12 @@ extension GatewayError: CustomStringConvertible {
             return "\(path): \(operation) failed: \(String(cString: strerror(errno)))"
         case .configuration(let key, let reason):
             return "\(key): \(reason)"
+        case .registryUnavailable(let server, let reason):
+            return "the PostgreSQL registry at \(server) is unreachable: \(reason)"
+        case .registryAccessDenied(let server, let role):
+            return "the PostgreSQL server at \(server) refused role \(role): check the password (PGPASSWORD or the URL) and the role's rights"
+        case .registryDatabaseMissing(let server, let database):
+            return "the PostgreSQL server at \(server) has no database \(database); create it (createdb -O ROLE \(database)), then run `trackerd init --registry …`"
         }
     }
 

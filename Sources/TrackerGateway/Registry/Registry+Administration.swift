@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The operator's administration: corrections, access copies, removals, listings, settings.
 ///
@@ -14,10 +13,10 @@ extension Registry {
         try read { db in try Self.retentionSettings(in: db) }
     }
 
-    static func retentionSettings(in db: Database) throws -> RetentionSettings {
+    static func retentionSettings(in db: any SQLTransaction) throws -> RetentionSettings {
         var settings = RetentionSettings.defaults
         for key in RetentionSettings.Key.allCases {
-            guard let row = try Row.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [key.rawValue]) else { continue }
+            guard let row = try db.fetchOne(sql: "SELECT value FROM settings WHERE key = ?", arguments: [key.rawValue]) else { continue }
             // Written as a blob of digits; a hand-edit may have stored text, which reads the same.
             guard let seconds = TimeInterval(try row.decode("value", table: "settings", as: String.self)), seconds >= 0 else {
                 throw GatewayError.corruptData(path: "settings.\(key.rawValue)", reason: "is not a number of seconds")
@@ -32,7 +31,7 @@ extension Registry {
         let seconds = try RetentionSettings.parseDuration(text, for: key)
         let time = now()
         try write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", arguments: [key.rawValue, Data(String(Int64(seconds)).utf8)])
+            try Self.storeSetting(key.rawValue, Data(String(Int64(seconds)).utf8), in: db)
             try AuditLog.record(AuditEntry(at: time, actor: actor, action: .settingSet, customerID: nil, subjectID: nil), in: db)
         }
     }
@@ -51,10 +50,10 @@ extension Registry {
 
     /// The same, with `alongside` run in the same transaction once the access is recorded (it closes
     /// the rights request the copy answers, or throws and nothing happened).
-    func exportCustomer(id: Int64, action: AuditAction, alongside: (Database) throws -> Void, deliver: (CustomerExport) throws -> Void) throws -> CustomerExport {
+    func exportCustomer(id: Int64, action: AuditAction, alongside: (any SQLTransaction) throws -> Void, deliver: (CustomerExport) throws -> Void) throws -> CustomerExport {
         let time = now()
         return try write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM customers WHERE id = ? AND status <> 'erased'", arguments: [id]),
+            guard let row = try db.fetchOne(sql: "SELECT * FROM customers WHERE id = ? AND status <> 'erased'", arguments: [id]),
                   let wrapped: Data = try row.decodeIfPresent("wrapped_key", table: "customers") else {
                 throw GatewayError.unknownID(kind: "customer", id: id)
             }
@@ -67,14 +66,14 @@ extension Registry {
         }
     }
 
-    private func customerExport(of row: Row, id: Int64, key: DataKey, at time: Date, in db: Database) throws -> CustomerExport {
+    private func customerExport(of row: SQLRow, id: Int64, key: DataKey, at time: Date, in db: any SQLTransaction) throws -> CustomerExport {
         let table = "customers"
-        let phones = try Row.fetchAll(db, sql: "SELECT id, number_sealed, consents, created_at FROM phones WHERE customer_id = ? ORDER BY id", arguments: [id]).map {
+        let phones = try db.fetchAll(sql: "SELECT id, number_sealed, consents, created_at FROM phones WHERE customer_id = ? ORDER BY id", arguments: [id]).map {
             let route = try phoneRoute(from: $0, customerID: id, key: key)
             return CustomerExport.Phone(id: route.phoneID, number: route.number, consents: route.consents, createdAt: try $0.decodeDate("created_at", table: "phones"))
         }
-        let trackers = try Row.fetchAll(db, sql: """
-            SELECT t.id, t.number_sealed, t.model, t.password_sealed, t.label_sealed, t.created_at, \(Self.knownGatewayNumbersColumn(tracker: "t"))
+        let trackers = try db.fetchAll(sql: """
+            SELECT t.id, t.number_sealed, t.model, t.password_sealed, t.label_sealed, t.created_at, \(Self.knownGatewayNumbersColumn(tracker: "t", in: db))
             FROM trackers t WHERE t.customer_id = ? ORDER BY t.id
             """, arguments: [id]).map {
             let route = try trackerRoute(from: $0, customerID: id, key: key, phones: [])
@@ -105,11 +104,11 @@ extension Registry {
     }
 
     /// The same, with `alongside` run in the same transaction after the correction (the rights request).
-    func updateCustomer(id: Int64, _ update: CustomerUpdate, alongside: (Database) throws -> Void) throws {
+    func updateCustomer(id: Int64, _ update: CustomerUpdate, alongside: (any SQLTransaction) throws -> Void) throws {
         let fields = try update.validated()
         let time = now()
         try write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT status, wrapped_key FROM customers WHERE id = ?", arguments: [id]) else {
+            guard let row = try db.fetchOne(sql: "SELECT status, wrapped_key FROM customers WHERE id = ?", arguments: [id]) else {
                 throw GatewayError.unknownID(kind: "customer", id: id)
             }
             guard let wrapped: Data = try row.decodeIfPresent("wrapped_key", table: "customers") else {
@@ -147,12 +146,12 @@ extension Registry {
     public func removePhone(id: Int64) throws {
         let time = now()
         try write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT customer_id FROM phones WHERE id = ?", arguments: [id]) else {
+            guard let row = try db.fetchOne(sql: "SELECT customer_id FROM phones WHERE id = ?", arguments: [id]) else {
                 throw GatewayError.unknownID(kind: "phone", id: id)
             }
             let customerID: Int64 = try row.decode("customer_id", table: "phones")
             let status = try customerStatus(customerID, in: db)
-            let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM phones WHERE customer_id = ?", arguments: [customerID]) ?? 0
+            let count = try db.count(sql: "SELECT COUNT(*) AS n FROM phones WHERE customer_id = ?", arguments: [customerID])
             if status == .active && count <= 1 {
                 throw GatewayError.conflict(field: "phone \(id)", reason: "is the only phone of active customer \(customerID); add another first, or terminate the customer")
             }
@@ -166,7 +165,7 @@ extension Registry {
     public func removeTracker(id: Int64) throws {
         let time = now()
         try write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT customer_id FROM trackers WHERE id = ?", arguments: [id]) else {
+            guard let row = try db.fetchOne(sql: "SELECT customer_id FROM trackers WHERE id = ?", arguments: [id]) else {
                 throw GatewayError.unknownID(kind: "tracker", id: id)
             }
             let customerID: Int64 = try row.decode("customer_id", table: "trackers")
@@ -179,8 +178,8 @@ extension Registry {
     /// A tracker of an active customer, with what is needed to command it (for `tracker provision`).
     public func trackerRoute(id: Int64) throws -> TrackerRoute {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT t.*, c.status, c.wrapped_key, \(Self.knownGatewayNumbersColumn(tracker: "t"))
+            guard let row = try db.fetchOne(sql: """
+                SELECT t.*, c.status, c.wrapped_key, \(Self.knownGatewayNumbersColumn(tracker: "t", in: db))
                 FROM trackers t JOIN customers c ON c.id = t.customer_id WHERE t.id = ?
                 """, arguments: [id]) else {
                 throw GatewayError.unknownID(kind: "tracker", id: id)
@@ -211,15 +210,15 @@ extension Registry {
 
     // MARK: Helpers
 
-    func requireNotErased(_ id: Int64, in db: Database) throws {
+    func requireNotErased(_ id: Int64, in db: any SQLTransaction) throws {
         guard try customerStatus(id, in: db) != .erased else {
             throw GatewayError.unknownID(kind: "customer", id: id)
         }
     }
 
     /// The customer's status, or ``GatewayError/unknownID(kind:id:)``.
-    func customerStatus(_ id: Int64, in db: Database) throws -> CustomerStatus {
-        guard let row = try Row.fetchOne(db, sql: "SELECT status FROM customers WHERE id = ?", arguments: [id]) else {
+    func customerStatus(_ id: Int64, in db: any SQLTransaction) throws -> CustomerStatus {
+        guard let row = try db.fetchOne(sql: "SELECT status FROM customers WHERE id = ?", arguments: [id]) else {
             throw GatewayError.unknownID(kind: "customer", id: id)
         }
         return try row.decodeCase("status", table: "customers")

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The breach register: every personal-data breach documented, with its two clocks.
 ///
@@ -23,10 +22,9 @@ extension Registry {
             // One customer's breach is that customer's data; one spanning customers belongs to the register.
             let sealingCustomer = affected.count == 1 ? affected.first : nil
             let sealingKey = affected.count == 1 ? keys[0] : vault.registerNotesKey
-            try db.execute(sql: "INSERT INTO breaches (discovered_at, recorded_at, sealing_customer_id, summary_sealed) VALUES (?, ?, ?, ?)",
-                           arguments: [Self.seconds(discoveredAt), Self.seconds(time), sealingCustomer,
-                                       vault.seal(summary, column: "breaches.summary", with: sealingKey)])
-            let id = db.lastInsertedRowID
+            let id = try db.insert(sql: "INSERT INTO breaches (discovered_at, recorded_at, sealing_customer_id, summary_sealed) VALUES (?, ?, ?, ?)",
+                                   arguments: [Self.seconds(discoveredAt), Self.seconds(time), sealingCustomer,
+                                               vault.seal(summary, column: "breaches.summary", with: sealingKey)])
             for customer in affected {
                 try db.execute(sql: "INSERT INTO breach_customers (breach_id, customer_id) VALUES (?, ?)", arguments: [id, customer])
                 try AuditLog.record(AuditEntry(at: time, actor: actor, action: .breachRecord, customerID: customer, subjectID: id), in: db)
@@ -66,7 +64,7 @@ extension Registry {
     /// Every breach, in id order; no sealed text.
     public func breaches() throws -> [BreachRecord] {
         try read { db in
-            try Int64.fetchAll(db, sql: "SELECT id FROM breaches ORDER BY id").map { try breach($0, in: db) }
+            try db.fetchColumn(sql: "SELECT id FROM breaches ORDER BY id", column: "id", table: "breaches").map { try breach($0, in: db) }
         }
     }
 
@@ -75,26 +73,32 @@ extension Registry {
         let time = now()
         return try write { db in
             let breach = try breach(id, in: db)
-            guard let row = try Row.fetchOne(db, sql: """
+            guard let row = try db.fetchOne(sql: """
                 SELECT b.summary_sealed, b.authority_sealed, b.sealing_customer_id, c.wrapped_key
                 FROM breaches b LEFT JOIN customers c ON c.id = b.sealing_customer_id WHERE b.id = ?
                 """, arguments: [id]) else { throw GatewayError.unknownID(kind: "breach", id: id) }
             var summary: String?
-            if let sealed = row["summary_sealed"] as Data? {
-                let key = (row["sealing_customer_id"] as Int64?) == nil ? vault.registerNotesKey : try (row["wrapped_key"] as Data?).map { try vault.unwrap($0) }
+            if let sealed: Data = try row.decodeIfPresent("summary_sealed", table: "breaches") {
+                let sealingCustomer: Int64? = try row.decodeIfPresent("sealing_customer_id", table: "breaches")
+                let wrapped: Data? = try row.decodeIfPresent("wrapped_key", table: "customers")
+                let key = sealingCustomer == nil ? vault.registerNotesKey : try wrapped.map { try vault.unwrap($0) }
                 summary = try key.map { try vault.open(sealed, column: "breaches.summary", with: $0) }
             }
-            let authority = try (row["authority_sealed"] as Data?).map { try vault.open($0, column: "breaches.authority", with: vault.registerNotesKey) }
-            let deliveries = try Row.fetchAll(db, sql: """
+            let authority = try (row.decodeIfPresent("authority_sealed", table: "breaches", as: Data.self)).map {
+                try vault.open($0, column: "breaches.authority", with: vault.registerNotesKey)
+            }
+            let deliveries = try db.fetchAll(sql: """
                 SELECT bc.customer_id, c.status, d.email_sent_at, d.email_attempts, d.sms_sent_at FROM breach_customers bc
                 JOIN customers c ON c.id = bc.customer_id
                 LEFT JOIN notices n ON n.kind = 'breach' AND n.breach_id = bc.breach_id
                 LEFT JOIN notice_deliveries d ON d.notice_id = n.id AND d.customer_id = bc.customer_id
                 WHERE bc.breach_id = ? ORDER BY bc.customer_id
                 """, arguments: [id]).map { row in
-                BreachDetails.Delivery(customerID: row["customer_id"], erased: (row["status"] as String) == CustomerStatus.erased.rawValue,
-                                       emailSentAt: Self.date(row["email_sent_at"]), emailAttempts: row["email_attempts"] ?? 0,
-                                       smsSentAt: Self.date(row["sms_sent_at"]))
+                BreachDetails.Delivery(customerID: try row.decode("customer_id", table: "breach_customers"),
+                                       erased: try row.decodeCase("status", table: "customers", as: CustomerStatus.self) == .erased,
+                                       emailSentAt: try row.decodeDateIfPresent("email_sent_at", table: "notice_deliveries"),
+                                       emailAttempts: try row.decodeIfPresent("email_attempts", table: "notice_deliveries") ?? 0,
+                                       smsSentAt: try row.decodeDateIfPresent("sms_sent_at", table: "notice_deliveries"))
             }
             for delivery in deliveries where !delivery.erased {
                 try AuditLog.record(AuditEntry(at: time, actor: actor, action: .breachShow, customerID: delivery.customerID, subjectID: id), in: db)
@@ -106,18 +110,14 @@ extension Registry {
         }
     }
 
-    func breach(_ id: Int64, in db: Database) throws -> BreachRecord {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM breaches WHERE id = ?", arguments: [id]) else {
+    func breach(_ id: Int64, in db: any SQLTransaction) throws -> BreachRecord {
+        guard let row = try db.fetchOne(sql: "SELECT * FROM breaches WHERE id = ?", arguments: [id]) else {
             throw GatewayError.unknownID(kind: "breach", id: id)
         }
-        let decision = try (row["authority_decision"] as String?).map { text in
-            guard let decision = AuthorityDecision(rawValue: text) else {
-                throw GatewayError.corruptData(path: "breaches.authority_decision", reason: "unknown decision")
-            }
-            return decision
-        }
-        let customers = try Int64.fetchAll(db, sql: "SELECT customer_id FROM breach_customers WHERE breach_id = ? ORDER BY customer_id", arguments: [id])
-        let counts = try Row.fetchOne(db, sql: """
+        let decision: AuthorityDecision? = try row.decodeCaseIfPresent("authority_decision", table: "breaches")
+        let customers = try db.fetchColumn(sql: "SELECT customer_id FROM breach_customers WHERE breach_id = ? ORDER BY customer_id", arguments: [id],
+                                           column: "customer_id", table: "breach_customers", as: Int64.self)
+        let counts = try db.fetchOne(sql: """
             SELECT COUNT(*) AS on_file, COUNT(d.email_sent_at) AS notified, MAX(d.email_sent_at) AS last_notified
             FROM breach_customers bc JOIN customers c ON c.id = bc.customer_id AND c.status <> 'erased'
             LEFT JOIN notices n ON n.kind = 'breach' AND n.breach_id = bc.breach_id
@@ -125,9 +125,10 @@ extension Registry {
             WHERE bc.breach_id = ?
             """, arguments: [id])
         return BreachRecord(
-            id: id, discoveredAt: Self.date(row["discovered_at"]) ?? .distantPast, recordedAt: Self.date(row["recorded_at"]) ?? .distantPast,
-            customerIDs: customers, authorityDecision: decision, authorityAt: Self.date(row["authority_at"]),
-            customersOnFile: counts?["on_file"] ?? 0, customersNotified: counts?["notified"] ?? 0,
-            lastNotifiedAt: Self.date(counts?["last_notified"]))
+            id: id, discoveredAt: try row.decodeDate("discovered_at", table: "breaches"), recordedAt: try row.decodeDate("recorded_at", table: "breaches"),
+            customerIDs: customers, authorityDecision: decision, authorityAt: try row.decodeDateIfPresent("authority_at", table: "breaches"),
+            customersOnFile: try counts?.decodeIfPresent("on_file", table: "breach_customers") ?? 0,
+            customersNotified: try counts?.decodeIfPresent("notified", table: "notice_deliveries") ?? 0,
+            lastNotifiedAt: try counts?.decodeDateIfPresent("last_notified", table: "notice_deliveries"))
     }
 }

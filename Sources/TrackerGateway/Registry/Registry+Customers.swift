@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Adding and reading customers, phones and trackers.
 extension Registry {
@@ -28,11 +27,10 @@ extension Registry {
             for phone in phones {
                 try refuseClaimed(phone.index, field: phone.field, in: db)
             }
-            try db.execute(sql: """
+            let customerID = try db.insert(sql: """
                 INSERT INTO customers (status, created_at, adult_attested_at, wrapped_key, name_sealed, address_sealed, email_sealed, card_token_sealed, card_last4_sealed)
                 VALUES ('active', ?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [seconds, seconds, wrappedKey, name, address, email, cardToken, cardLast4])
-            let customerID = db.lastInsertedRowID
             try AuditLog.record(AuditEntry(at: time, actor: actor, action: .customerAdd, customerID: customerID, subjectID: nil), in: db)
             for phone in phones {
                 let phoneID = try insertPhone(customerID: customerID, index: phone.index, sealed: phone.sealed, seconds: seconds, in: db)
@@ -67,13 +65,13 @@ extension Registry {
             try refuseClaimed(index, field: "--number", in: db)
             if let label = tracker.label {
                 // Labels are sealed, so uniqueness per customer is checked here, not by an index.
-                let existing = try Row.fetchAll(db, sql: "SELECT label_sealed FROM trackers WHERE customer_id = ? AND label_sealed IS NOT NULL", arguments: [tracker.customerID])
+                let existing = try db.fetchAll(sql: "SELECT label_sealed FROM trackers WHERE customer_id = ? AND label_sealed IS NOT NULL", arguments: [tracker.customerID])
                 for row in existing where try openSealed(row, "label_sealed", table: "trackers", with: dataKey).lowercased() == label.lowercased() {
                     throw GatewayError.conflict(field: "--label", reason: "another tracker of this customer has the same label")
                 }
             }
             try db.execute(sql: "INSERT INTO numbers (blind_index, kind) VALUES (?, 'tracker')", arguments: [index])
-            try db.execute(sql: """
+            let trackerID = try db.insert(sql: """
                 INSERT INTO trackers (customer_id, blind_index, number_sealed, model, password_sealed, label_sealed, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [
@@ -84,7 +82,6 @@ extension Registry {
                     tracker.label.map { vault.seal($0, column: "trackers.label", with: dataKey) },
                     Self.seconds(time),
                 ])
-            let trackerID = db.lastInsertedRowID
             try AuditLog.record(AuditEntry(at: time, actor: actor, action: .trackerAdd, customerID: tracker.customerID, subjectID: trackerID), in: db)
             return trackerID
         }
@@ -93,7 +90,7 @@ extension Registry {
     /// One customer, decrypted, with its phones and trackers.
     public func customer(id: Int64) throws -> CustomerRecord {
         try read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM customers WHERE id = ?", arguments: [id]) else {
+            guard let row = try db.fetchOne(sql: "SELECT * FROM customers WHERE id = ?", arguments: [id]) else {
                 throw GatewayError.unknownID(kind: "customer", id: id)
             }
             return try customerRecord(from: row, in: db)
@@ -109,8 +106,8 @@ extension Registry {
     // MARK: Helpers inside a transaction
 
     /// The customer's data key, or ``GatewayError/unknownID(kind:id:)`` / a conflict when not active.
-    func activeCustomerKey(_ customerID: Int64, in db: Database) throws -> DataKey {
-        guard let row = try Row.fetchOne(db, sql: "SELECT status, wrapped_key FROM customers WHERE id = ?", arguments: [customerID]) else {
+    func activeCustomerKey(_ customerID: Int64, in db: any SQLTransaction) throws -> DataKey {
+        guard let row = try db.fetchOne(sql: "SELECT status, wrapped_key FROM customers WHERE id = ?", arguments: [customerID]) else {
             throw GatewayError.unknownID(kind: "customer", id: customerID)
         }
         let status: CustomerStatus = try row.decodeCase("status", table: "customers")
@@ -121,20 +118,19 @@ extension Registry {
     }
 
     /// Throws a conflict naming what already has this number (phone, tracker, the gateway itself).
-    func refuseClaimed(_ index: Data, field: String, in db: Database) throws {
+    func refuseClaimed(_ index: Data, field: String, in db: any SQLTransaction) throws {
         guard let kind = try claimedKind(of: index, in: db) else { return }
         let reason = kind == "gateway" ? "is the gateway's own number" : "is already registered as a \(kind)"
         throw GatewayError.conflict(field: field, reason: reason)
     }
 
-    func insertPhone(customerID: Int64, index: Data, sealed: Data, seconds: Int64, in db: Database) throws -> Int64 {
+    func insertPhone(customerID: Int64, index: Data, sealed: Data, seconds: Int64, in db: any SQLTransaction) throws -> Int64 {
         try db.execute(sql: "INSERT INTO numbers (blind_index, kind) VALUES (?, 'phone')", arguments: [index])
-        try db.execute(sql: "INSERT INTO phones (customer_id, blind_index, number_sealed, consents, created_at) VALUES (?, ?, ?, 1, ?)",
-                       arguments: [customerID, index, sealed, seconds])
-        return db.lastInsertedRowID
+        return try db.insert(sql: "INSERT INTO phones (customer_id, blind_index, number_sealed, consents, created_at) VALUES (?, ?, ?, 1, ?)",
+                             arguments: [customerID, index, sealed, seconds])
     }
 
-    func customerRecord(from row: Row, in db: Database) throws -> CustomerRecord {
+    func customerRecord(from row: SQLRow, in db: any SQLTransaction) throws -> CustomerRecord {
         let table = "customers"
         let id: Int64 = try row.decode("id", table: table)
         var record = CustomerRecord(
@@ -149,11 +145,11 @@ extension Registry {
             address: try openSealed(row, "address_sealed", table: table, with: key),
             email: try openSealed(row, "email_sealed", table: table, with: key),
             card: try card(in: row, with: key).map { try PaymentCard(token: $0.token, last4: $0.last4) })
-        record.phones = try Row.fetchAll(db, sql: "SELECT id, number_sealed, consents FROM phones WHERE customer_id = ? ORDER BY id", arguments: [id]).map {
+        record.phones = try db.fetchAll(sql: "SELECT id, number_sealed, consents FROM phones WHERE customer_id = ? ORDER BY id", arguments: [id]).map {
             try phoneRoute(from: $0, customerID: id, key: key)
         }
-        record.trackers = try Row.fetchAll(db, sql: """
-            SELECT t.id, t.number_sealed, t.model, t.password_sealed, t.label_sealed, \(Self.knownGatewayNumbersColumn(tracker: "t"))
+        record.trackers = try db.fetchAll(sql: """
+            SELECT t.id, t.number_sealed, t.model, t.password_sealed, t.label_sealed, \(Self.knownGatewayNumbersColumn(tracker: "t", in: db))
             FROM trackers t WHERE t.customer_id = ? ORDER BY t.id
             """, arguments: [id]).map {
             try trackerRoute(from: $0, customerID: id, key: key, phones: record.phones)
@@ -162,20 +158,20 @@ extension Registry {
     }
 
     /// The customer's card token and last four digits, opened, when it has a card.
-    func card(in row: Row, with key: DataKey) throws -> CustomerExport.Card? {
+    func card(in row: SQLRow, with key: DataKey) throws -> CustomerExport.Card? {
         guard let token = try openSealedIfPresent(row, "card_token_sealed", table: "customers", with: key),
               let last4 = try openSealedIfPresent(row, "card_last4_sealed", table: "customers", with: key) else { return nil }
         return CustomerExport.Card(token: token, last4: last4)
     }
 
-    func phoneRoute(from row: Row, customerID: Int64, key: DataKey) throws -> PhoneRoute {
+    func phoneRoute(from row: SQLRow, customerID: Int64, key: DataKey) throws -> PhoneRoute {
         PhoneRoute(phoneID: try row.decode("id", table: "phones"), customerID: customerID,
                    number: try openSealed(row, "number_sealed", table: "phones", with: key),
                    consents: try row.decode("consents", table: "phones"))
     }
 
     /// A tracker row (with ``knownGatewayNumbersColumn(tracker:)``) as a route.
-    func trackerRoute(from row: Row, customerID: Int64, key: DataKey, phones: [PhoneRoute]) throws -> TrackerRoute {
+    func trackerRoute(from row: SQLRow, customerID: Int64, key: DataKey, phones: [PhoneRoute]) throws -> TrackerRoute {
         let table = "trackers"
         return TrackerRoute(
             trackerID: try row.decode("id", table: table), customerID: customerID,
@@ -188,11 +184,11 @@ extension Registry {
     }
 
     /// Opens the sealed `column` (`name_sealed`) of a `table` row; the vault binds it to `table.name`.
-    func openSealed(_ row: Row, _ column: String, table: String, with key: DataKey) throws -> String {
+    func openSealed(_ row: SQLRow, _ column: String, table: String, with key: DataKey) throws -> String {
         try vault.open(try row.decode(column, table: table), column: Self.sealedField(column, table: table), with: key)
     }
 
-    func openSealedIfPresent(_ row: Row, _ column: String, table: String, with key: DataKey) throws -> String? {
+    func openSealedIfPresent(_ row: SQLRow, _ column: String, table: String, with key: DataKey) throws -> String? {
         guard let sealed: Data = try row.decodeIfPresent(column, table: table) else { return nil }
         return try vault.open(sealed, column: Self.sealedField(column, table: table), with: key)
     }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The gateway's own numbers (its SIMs) and which of them each tracker knows.
 ///
@@ -11,7 +10,7 @@ extension Registry {
     /// The gateway numbers, E.164, in the order they were added.
     public func gatewayNumbers() throws -> [String] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT e164 FROM gateway_numbers ORDER BY id").map { try Self.gatewayNumber(in: $0) }
+            try db.fetchAll(sql: "SELECT e164 FROM gateway_numbers ORDER BY id").map { try Self.gatewayNumber(in: $0) }
         }
     }
 
@@ -45,7 +44,7 @@ extension Registry {
         let number = try PhoneNumber(parsing: text, field: field, defaultCallingCode: defaultCallingCode)
         let index = vault.blindIndex(of: number)
         let known: Bool = try read { db in
-            try Row.fetchOne(db, sql: "SELECT id FROM gateway_numbers WHERE blind_index = ?", arguments: [index]) != nil
+            try db.fetchOne(sql: "SELECT id FROM gateway_numbers WHERE blind_index = ?", arguments: [index]) != nil
         }
         guard known else {
             throw GatewayError.conflict(field: field, reason: "is not a gateway number of this registry; add it with `trackerd gateway number add NUMBER`")
@@ -80,7 +79,7 @@ extension Registry {
         let indexes = try numbers.map { vault.blindIndex(of: try PhoneNumber(parsing: $0, field: field, defaultCallingCode: defaultCallingCode)) }
         let time = now()
         try write { db in
-            guard let tracker = try Row.fetchOne(db, sql: "SELECT customer_id FROM trackers WHERE id = ?", arguments: [trackerID]) else {
+            guard let tracker = try db.fetchOne(sql: "SELECT customer_id FROM trackers WHERE id = ?", arguments: [trackerID]) else {
                 throw GatewayError.unknownID(kind: "tracker", id: trackerID)
             }
             var ids: [Int64] = []
@@ -101,28 +100,27 @@ extension Registry {
     // MARK: Helpers inside a transaction
 
     /// Claims the number and inserts it, audited; init calls this before a ``Registry`` exists.
-    static func insertGatewayNumber(_ number: PhoneNumber, index: Data, field: String, at time: Date, actor: String, in db: Database) throws -> Int64 {
+    static func insertGatewayNumber(_ number: PhoneNumber, index: Data, field: String, at time: Date, actor: String, in db: any SQLTransaction) throws -> Int64 {
         if let kind = try claimedKind(of: index, in: db) {
             throw GatewayError.conflict(field: field, reason: kind == "gateway" ? "is already a gateway number" : "is already registered as a \(kind)")
         }
         try db.execute(sql: "INSERT INTO numbers (blind_index, kind) VALUES (?, 'gateway')", arguments: [index])
-        try db.execute(sql: "INSERT INTO gateway_numbers (e164, blind_index, created_at) VALUES (?, ?, ?)", arguments: [number.e164, index, seconds(time)])
-        let id = db.lastInsertedRowID
+        let id = try db.insert(sql: "INSERT INTO gateway_numbers (e164, blind_index, created_at) VALUES (?, ?, ?)", arguments: [number.e164, index, seconds(time)])
         try AuditLog.record(AuditEntry(at: time, actor: actor, action: .gatewayNumberAdd, customerID: nil, subjectID: id), in: db)
         return id
     }
 
-    private func gatewayNumberID(index: Data, field: String, in db: Database) throws -> Int64 {
-        guard let row = try Row.fetchOne(db, sql: "SELECT id FROM gateway_numbers WHERE blind_index = ?", arguments: [index]) else {
+    private func gatewayNumberID(index: Data, field: String, in db: any SQLTransaction) throws -> Int64 {
+        guard let row = try db.fetchOne(sql: "SELECT id FROM gateway_numbers WHERE blind_index = ?", arguments: [index]) else {
             throw GatewayError.unknownNumber(field: field, kind: "gateway number")
         }
         return try row.decode("id", table: "gateway_numbers")
     }
 
     /// A stored gateway number, checked to be the E.164 form it was stored in.
-    private static func gatewayNumber(in row: Row) throws -> String {
+    private static func gatewayNumber(in row: SQLRow) throws -> String {
         let number: String? = try row.decode("e164", table: "gateway_numbers", expected: "an E.164 number") { stored in
-            guard let text = String.fromDatabaseValue(stored), case .success(let number) = PhoneNumber.parse(text), number.e164 == text else { return nil }
+            guard case .text(let text) = stored, case .success(let number) = PhoneNumber.parse(text), number.e164 == text else { return nil }
             return text
         }
         guard let number else {
@@ -132,17 +130,21 @@ extension Registry {
     }
 
     /// The SQL column holding the gateway numbers a tracker (`alias.id`) knows, as `id e164` pairs.
-    static func knownGatewayNumbersColumn(tracker alias: String) -> String {
+    static func knownGatewayNumbersColumn(tracker alias: String, in db: any SQLTransaction) -> String {
+        knownGatewayNumbersColumn(tracker: alias, dialect: db.dialect)
+    }
+
+    static func knownGatewayNumbersColumn(tracker alias: String, dialect: SQLDialect) -> String {
         """
-        (SELECT group_concat(k.gateway_number_id || ' ' || g.e164, ',') FROM tracker_gateway_numbers k
+        (SELECT \(dialect.groupConcat("k.gateway_number_id || ' ' || g.e164", separator: ",")) FROM tracker_gateway_numbers k
          JOIN gateway_numbers g ON g.id = k.gateway_number_id WHERE k.tracker_id = \(alias).id) AS known_gateway_numbers
         """
     }
 
     /// Reads ``knownGatewayNumbersColumn(tracker:)``: E.164 numbers in gateway-number id order.
-    static func knownGatewayNumbers(in row: Row) throws -> [String] {
+    static func knownGatewayNumbers(in row: SQLRow) throws -> [String] {
         let pairs: [(Int64, String)]? = try row.decode("known_gateway_numbers", table: "tracker_gateway_numbers", expected: "gateway numbers") { stored in
-            guard let text = String.fromDatabaseValue(stored) else { return nil }
+            guard case .text(let text) = stored else { return nil }
             var pairs: [(Int64, String)] = []
             for pair in text.split(separator: ",") {
                 let parts = pair.split(separator: " ")

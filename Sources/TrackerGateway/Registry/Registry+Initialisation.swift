@@ -59,7 +59,7 @@ extension Registry {
                 unlink(keyPath)
                 try? SecureFile.sync(directoryOf: keyPath)
             }
-            throw gatewayError(from: error, path: databasePath)
+            throw SQLiteRegistryStore.gatewayError(from: error, path: databasePath)
         }
         let registry = try open(dataDirectory: dataDirectory, create: false, masterKeyFile: masterKeyFile, actor: actor, clock: clock)
         return (registry, report)
@@ -74,9 +74,10 @@ extension Registry {
             // the umask, and SQLite gives its journal the same mode. It is built with a rollback
             // journal, so the finished file stands alone; the first open switches it to WAL.
             try SecureFile.createPrivate(temporary, contents: [])
-            let queue = try DatabaseQueue(path: temporary, configuration: configuration())
+            let queue = try DatabaseQueue(path: temporary, configuration: SQLiteRegistryStore.configuration())
             try RegistrySchema.migrator.migrate(queue)
-            try queue.write { db in
+            try queue.write { database in
+                let db = GRDBTransaction(db: database)
                 try db.execute(sql: "INSERT INTO settings (key, value) VALUES ('vault.key-check', ?)", arguments: [vault.keyCheck])
                 if let defaultCallingCode {
                     try storeDefaultCallingCode(defaultCallingCode, at: time, actor: actor, in: db)

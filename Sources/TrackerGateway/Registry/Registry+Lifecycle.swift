@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// A customer's life after registration: termination, dispute holds, erasure, and retention sweeps.
 ///
@@ -18,7 +17,7 @@ extension Registry {
             guard status == .active else {
                 throw GatewayError.conflict(field: "<id>", reason: "customer \(id) is \(status.rawValue), not active")
             }
-            let noticeAt = try Row.fetchOne(db, sql: "SELECT amendment_notified_at FROM customers WHERE id = ?", arguments: [id])?
+            let noticeAt = try db.fetchOne(sql: "SELECT amendment_notified_at FROM customers WHERE id = ?", arguments: [id])?
                 .decodeDateIfPresent("amendment_notified_at", table: "customers")
             let underAmendment = RetentionPolicy.terminatesUnderAmendment(noticeAt: noticeAt, terminatedAt: time)
             try db.execute(sql: "UPDATE customers SET status = 'terminated', terminated_at = ?, terminated_under_amendment = ? WHERE id = ?",
@@ -44,7 +43,7 @@ extension Registry {
                 throw GatewayError.conflict(field: "customer \(id)", reason: held ? "already has an open dispute" : "has no open dispute")
             }
             try db.execute(sql: "UPDATE customers SET dispute_hold = ? WHERE id = ?", arguments: [held, id])
-            if let validNote, let wrapped: Data = try Row.fetchOne(db, sql: "SELECT wrapped_key FROM customers WHERE id = ?", arguments: [id])?
+            if let validNote, let wrapped: Data = try db.fetchOne(sql: "SELECT wrapped_key FROM customers WHERE id = ?", arguments: [id])?
                 .decodeIfPresent("wrapped_key", table: "customers") {
                 let sealed = vault.seal(validNote, column: "customers.dispute_note", with: try vault.unwrap(wrapped))
                 try db.execute(sql: "UPDATE customers SET dispute_note_sealed = ? WHERE id = ?", arguments: [sealed, id])
@@ -62,7 +61,7 @@ extension Registry {
 
     /// Erases for the operator (`customer.erase`) or for the retention sweep (`customer.purge`);
     /// `alongside` runs in the same transaction afterwards (the erasure request it answers).
-    func erase(id: Int64, action: AuditAction, alongside: (Database) throws -> Void = { _ in }) throws {
+    func erase(id: Int64, action: AuditAction, alongside: (any SQLTransaction) throws -> Void = { _ in }) throws {
         let time = now()
         try write { db in
             let status = try customerStatus(id, in: db)
@@ -87,23 +86,6 @@ extension Registry {
         shredWriteAheadLog()
     }
 
-    /// Old WAL frames still hold the erased rows' pages, wrapped key included, until overwritten.
-    /// A truncating checkpoint copies the new pages into the database (where `secure_delete` has
-    /// zeroed the old cells) and cuts the log to nothing; then one harmless write starts a fresh log,
-    /// because GRDB writes to the database on open when it finds an empty -wal file, and a refused
-    /// command must leave the files untouched. Best effort: a long reader in the daemon can make the
-    /// checkpoint give up, and the frames are then overwritten by later writes.
-    func shredWriteAheadLog() {
-        _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
-        _ = try? pool.write { db in
-            // A real change: SQLite skips writing a page whose bytes an update leaves equal.
-            try db.execute(sql: """
-                INSERT INTO settings (key, value) VALUES ('vault.shred-count', 1)
-                ON CONFLICT (key) DO UPDATE SET value = value + 1
-                """)
-        }
-    }
-
     /// Erases every customer the policy says is due, deletes audit entries past their retention,
     /// and returns the erased ids. Each erasure is its own transaction and re-checks the hold.
     @discardableResult
@@ -116,7 +98,7 @@ extension Registry {
         let time = now()
         return try read { db in
             SweepReport(customerIDs: try dueCustomers(policy: policy, now: time, in: db),
-                        auditEntries: try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM audit WHERE at < ?", arguments: [Self.seconds(policy.auditCutoff(now: time))]) ?? 0)
+                        auditEntries: try db.count(sql: "SELECT COUNT(*) AS n FROM audit WHERE at < ?", arguments: [Self.seconds(policy.auditCutoff(now: time))]))
         }
     }
 
@@ -138,15 +120,14 @@ extension Registry {
         let cutoff = Self.seconds(policy.auditCutoff(now: time))
         let deleted = try write { db in
             try db.execute(sql: "DELETE FROM audit WHERE at < ?", arguments: [cutoff])
-            return db.changesCount
         }
         if deleted > 0 { shredWriteAheadLog() }
         return SweepReport(customerIDs: erased, auditEntries: deleted)
     }
 
     /// Terminated customers whose grace period is over and who have no open dispute hold.
-    func dueCustomers(policy: RetentionPolicy, now time: Date, in db: Database) throws -> [Int64] {
-        try Row.fetchAll(db, sql: "SELECT id, terminated_at, dispute_hold FROM customers WHERE status = 'terminated' ORDER BY id").compactMap { row in
+    func dueCustomers(policy: RetentionPolicy, now time: Date, in db: any SQLTransaction) throws -> [Int64] {
+        try db.fetchAll(sql: "SELECT id, terminated_at, dispute_hold FROM customers WHERE status = 'terminated' ORDER BY id").compactMap { row in
             let facts = RetentionPolicy.CustomerFacts(status: .terminated, terminatedAt: try row.decodeDate("terminated_at", table: "customers"),
                                                       disputeHold: try row.decode("dispute_hold", table: "customers"))
             return policy.decision(for: facts, now: time) == .erase ? try row.decode("id", table: "customers") : nil
@@ -155,11 +136,11 @@ extension Registry {
 
     /// The oldest audit entry's time, for `privacy-check`.
     public func oldestAuditEntry() throws -> Date? {
-        try read { db in try Row.fetchOne(db, sql: "SELECT MIN(at) AS at FROM audit")?.decodeDateIfPresent("at", table: "audit") }
+        try read { db in try db.fetchOne(sql: "SELECT MIN(at) AS at FROM audit")?.decodeDateIfPresent("at", table: "audit") }
     }
 
-    private func disputeHold(_ id: Int64, in db: Database) throws -> Bool {
-        try Row.fetchOne(db, sql: "SELECT dispute_hold FROM customers WHERE id = ?", arguments: [id])?.decode("dispute_hold", table: "customers", as: Bool.self) ?? false
+    private func disputeHold(_ id: Int64, in db: any SQLTransaction) throws -> Bool {
+        try db.fetchOne(sql: "SELECT dispute_hold FROM customers WHERE id = ?", arguments: [id])?.decode("dispute_hold", table: "customers", as: Bool.self) ?? false
     }
 }
 

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The listings behind `customer list`, `phone list` and `tracker list`.
 ///
@@ -11,7 +10,7 @@ extension Registry {
     public func customerListing() throws -> PartialList<CustomerRecord> {
         try read { db in
             var list = PartialList<CustomerRecord>()
-            for row in try Row.fetchAll(db, sql: "SELECT * FROM customers ORDER BY id") {
+            for row in try db.fetchAll(sql: "SELECT * FROM customers ORDER BY id") {
                 try list.append(kind: "customer", id: try row.decode("id", table: "customers")) {
                     try customerRecord(from: row, in: db)
                 }
@@ -26,10 +25,10 @@ extension Registry {
             if let customerID { try requireNotErased(customerID, in: db) }
             var keys = KeyCache(vault: vault)
             var list = PartialList<PhoneListing>()
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try db.fetchAll(sql: """
                 SELECT p.id, p.customer_id, p.number_sealed, p.consents, c.wrapped_key FROM phones p JOIN customers c ON c.id = p.customer_id
-                WHERE ? IS NULL OR p.customer_id = ? ORDER BY p.id
-                """, arguments: [customerID, customerID])
+                \(customerID == nil ? "" : "WHERE p.customer_id = ?") ORDER BY p.id
+                """, arguments: customerID.map { [$0] } ?? [])
             for row in rows {
                 try list.append(kind: "phone", id: try row.decode("id", table: "phones")) {
                     let owner: Int64 = try row.decode("customer_id", table: "phones")
@@ -47,12 +46,12 @@ extension Registry {
             if let customerID { try requireNotErased(customerID, in: db) }
             var keys = KeyCache(vault: vault)
             var list = PartialList<TrackerListing>()
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try db.fetchAll(sql: """
                 SELECT t.id, t.customer_id, t.number_sealed, t.model, t.password_sealed, t.label_sealed, c.wrapped_key,
-                       \(Self.knownGatewayNumbersColumn(tracker: "t"))
+                       \(Self.knownGatewayNumbersColumn(tracker: "t", in: db))
                 FROM trackers t JOIN customers c ON c.id = t.customer_id
-                WHERE ? IS NULL OR t.customer_id = ? ORDER BY t.id
-                """, arguments: [customerID, customerID])
+                \(customerID == nil ? "" : "WHERE t.customer_id = ?") ORDER BY t.id
+                """, arguments: customerID.map { [$0] } ?? [])
             for row in rows {
                 try list.append(kind: "tracker", id: try row.decode("id", table: "trackers")) {
                     let owner: Int64 = try row.decode("customer_id", table: "trackers")
@@ -80,7 +79,7 @@ extension Registry {
         var keys: [Int64: DataKey] = [:]
 
         /// The key of the row's customer, from the row's `wrapped_key`.
-        mutating func key(for row: Row, customerID: Int64) throws -> DataKey {
+        mutating func key(for row: SQLRow, customerID: Int64) throws -> DataKey {
             if let key = keys[customerID] { return key }
             guard let wrapped: Data = try row.decodeIfPresent("wrapped_key", table: "customers") else {
                 throw GatewayError.corruptData(path: "customers.wrapped_key", reason: "is missing for a customer with phones or trackers")

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// Notices to customers: privacy-policy amendments and personal-data breaches.
 ///
@@ -60,7 +59,7 @@ extension Registry {
 
     /// Every active customer with its consenting phones (an amendment goes to all of them).
     public func amendmentRecipients() throws -> [NoticeRecipient] {
-        let ids = try read { db in try Int64.fetchAll(db, sql: "SELECT id FROM customers WHERE status = 'active' ORDER BY id") }
+        let ids = try read { db in try Self.activeCustomerIDs(in: db) }
         return try recipients(ids)
     }
 
@@ -93,7 +92,7 @@ extension Registry {
         }
     }
 
-    private func markNotified(_ id: Int64, notice: Notice, subjectID: Int64?, at time: Date, in db: Database) throws {
+    private func markNotified(_ id: Int64, notice: Notice, subjectID: Int64?, at time: Date, in db: any SQLTransaction) throws {
         try requireNotErased(id, in: db)
         switch notice {
         case .amendment(let version):
@@ -115,21 +114,23 @@ extension Registry {
             switch subject {
             case .amendment(let version):
                 _ = try Self.validatedVersion(version)
-                ids = try Int64.fetchAll(db, sql: "SELECT id FROM customers WHERE status = 'active' ORDER BY id")
+                ids = try Self.activeCustomerIDs(in: db)
             case .breach(let breachID):
                 let breach = try breach(breachID, in: db)
                 guard !breach.customerIDs.isEmpty else {
                     throw GatewayError.conflict(field: "breach \(breachID)", reason: "has no affected customers on record, so there is nobody to notify")
                 }
-                ids = try Int64.fetchAll(db, sql: """
+                ids = try db.fetchColumn(sql: """
                     SELECT bc.customer_id FROM breach_customers bc JOIN customers c ON c.id = bc.customer_id
                     WHERE bc.breach_id = ? AND c.status <> 'erased' ORDER BY bc.customer_id
-                    """, arguments: [breachID])
+                    """, arguments: [breachID], column: "customer_id", table: "breach_customers")
             }
             var sent: [Int64: (email: Date?, sms: Date?)] = [:]
             if let noticeID = try noticeID(subject, create: false, in: db) {
-                for row in try Row.fetchAll(db, sql: "SELECT customer_id, email_sent_at, sms_sent_at FROM notice_deliveries WHERE notice_id = ?", arguments: [noticeID]) {
-                    sent[row["customer_id"]] = (Self.date(row["email_sent_at"]), Self.date(row["sms_sent_at"]))
+                for row in try db.fetchAll(sql: "SELECT customer_id, email_sent_at, sms_sent_at FROM notice_deliveries WHERE notice_id = ?", arguments: [noticeID]) {
+                    let table = "notice_deliveries"
+                    sent[try row.decode("customer_id", table: table)] = (try row.decodeDateIfPresent("email_sent_at", table: table),
+                                                                        try row.decodeDateIfPresent("sms_sent_at", table: table))
                 }
             }
             return (ids, sent)
@@ -155,7 +156,7 @@ extension Registry {
                 try db.execute(sql: """
                     INSERT INTO notice_deliveries (notice_id, customer_id, email_sent_at, email_attempts) VALUES (?, ?, ?, ?)
                     ON CONFLICT (notice_id, customer_id) DO UPDATE SET email_sent_at = excluded.email_sent_at,
-                        email_attempts = email_attempts + excluded.email_attempts
+                        email_attempts = notice_deliveries.email_attempts + excluded.email_attempts
                     """, arguments: [noticeID, customerID, seconds, attempts])
                 switch subject {
                 case .amendment(let version): try markNotified(customerID, notice: .amendment(version: version), subjectID: noticeID, at: time, in: db)
@@ -165,7 +166,7 @@ extension Registry {
                 try db.execute(sql: """
                     INSERT INTO notice_deliveries (notice_id, customer_id, email_attempts, email_failed_at) VALUES (?, ?, ?, ?)
                     ON CONFLICT (notice_id, customer_id) DO UPDATE SET email_failed_at = excluded.email_failed_at,
-                        email_attempts = email_attempts + excluded.email_attempts
+                        email_attempts = notice_deliveries.email_attempts + excluded.email_attempts
                     """, arguments: [noticeID, customerID, attempts, seconds])
                 try AuditLog.record(AuditEntry(at: time, actor: actor, action: .emailNoticeFailed, customerID: customerID, subjectID: auditSubject(subject, noticeID)), in: db)
             }
@@ -193,18 +194,25 @@ extension Registry {
     }
 
     /// The notice row for `subject`; with `create`, made on first use.
-    func noticeID(_ subject: NoticeSubject, create: Bool, in db: Database) throws -> Int64? {
+    func noticeID(_ subject: NoticeSubject, create: Bool, in db: any SQLTransaction) throws -> Int64? {
         switch subject {
         case .amendment(let version):
-            if let id = try Int64.fetchOne(db, sql: "SELECT id FROM notices WHERE kind = 'amendment' AND version = ?", arguments: [version]) { return id }
+            if let id: Int64 = try db.fetchOne(sql: "SELECT id FROM notices WHERE kind = 'amendment' AND version = ?", arguments: [version])?.decode("id", table: "notices") {
+                return id
+            }
             guard create else { return nil }
-            try db.execute(sql: "INSERT INTO notices (kind, version, created_at) VALUES ('amendment', ?, ?)", arguments: [try Self.validatedVersion(version), Self.seconds(now())])
+            return try db.insert(sql: "INSERT INTO notices (kind, version, created_at) VALUES ('amendment', ?, ?)", arguments: [try Self.validatedVersion(version), Self.seconds(now())])
         case .breach(let breachID):
             _ = try breach(breachID, in: db)
-            if let id = try Int64.fetchOne(db, sql: "SELECT id FROM notices WHERE kind = 'breach' AND breach_id = ?", arguments: [breachID]) { return id }
+            if let id: Int64 = try db.fetchOne(sql: "SELECT id FROM notices WHERE kind = 'breach' AND breach_id = ?", arguments: [breachID])?.decode("id", table: "notices") {
+                return id
+            }
             guard create else { return nil }
-            try db.execute(sql: "INSERT INTO notices (kind, breach_id, created_at) VALUES ('breach', ?, ?)", arguments: [breachID, Self.seconds(now())])
+            return try db.insert(sql: "INSERT INTO notices (kind, breach_id, created_at) VALUES ('breach', ?, ?)", arguments: [breachID, Self.seconds(now())])
         }
-        return db.lastInsertedRowID
+    }
+
+    static func activeCustomerIDs(in db: any SQLTransaction) throws -> [Int64] {
+        try db.fetchColumn(sql: "SELECT id FROM customers WHERE status = 'active' ORDER BY id", column: "id", table: "customers")
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The register of data-subject requests: opened with a due date, verified, answered, closed.
 ///
@@ -18,11 +17,11 @@ extension Registry {
         try read { db in try Self.rightsDeadline(in: db) }
     }
 
-    static func rightsDeadline(in db: Database) throws -> TimeInterval {
-        guard let raw = try Data.fetchOne(db, sql: "SELECT value FROM settings WHERE key = ?", arguments: [RightsSettings.deadlineKey]) else {
+    static func rightsDeadline(in db: any SQLTransaction) throws -> TimeInterval {
+        guard let row = try db.fetchOne(sql: "SELECT value FROM settings WHERE key = ?", arguments: [RightsSettings.deadlineKey]) else {
             return RightsSettings.defaultDeadline
         }
-        guard let seconds = TimeInterval(String(decoding: raw, as: UTF8.self)), RightsSettings.deadlineRange.contains(seconds) else {
+        guard let seconds = TimeInterval(try row.decode("value", table: "settings", as: String.self)), RightsSettings.deadlineRange.contains(seconds) else {
             throw GatewayError.corruptData(path: "settings.\(RightsSettings.deadlineKey)", reason: "is not a number of seconds from 1 to 90 days")
         }
         return seconds
@@ -33,7 +32,7 @@ extension Registry {
         let seconds = try RightsSettings.parseDeadline(text)
         let time = now()
         try write { db in
-            try db.execute(sql: "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", arguments: [RightsSettings.deadlineKey, Data(String(Int64(seconds)).utf8)])
+            try Self.storeSetting(RightsSettings.deadlineKey, Data(String(Int64(seconds)).utf8), in: db)
             try AuditLog.record(AuditEntry(at: time, actor: actor, action: .settingSet, customerID: nil, subjectID: nil), in: db)
         }
     }
@@ -51,12 +50,11 @@ extension Registry {
         return try write { db in
             let key = try customerKey(form.customerID, in: db)
             let due = RightsSettings.dueDate(received: form.receivedAt, deadline: try Self.rightsDeadline(in: db), timeZone: timeZone)
-            try db.execute(sql: """
+            let id = try db.insert(sql: """
                 INSERT INTO rights_requests (customer_id, kind, channel, received_at, logged_at, due_at, note_sealed)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [form.customerID, form.kind.rawValue, form.channel?.rawValue, Self.seconds(form.receivedAt), Self.seconds(time),
                                  Self.seconds(due), note.map { vault.seal($0, column: "rights_requests.note", with: key) }])
-            let id = db.lastInsertedRowID
             try AuditLog.record(AuditEntry(at: time, actor: actor, action: .requestOpen, customerID: form.customerID, subjectID: id), in: db)
             return try request(id, in: db)
         }
@@ -101,7 +99,7 @@ extension Registry {
     /// Every request (of one customer, or all), in id order; no notes.
     public func requests(customerID: Int64? = nil) throws -> [RightsRequest] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM rights_requests WHERE ? IS NULL OR customer_id = ? ORDER BY id", arguments: [customerID, customerID])
+            try db.fetchAll(sql: "SELECT * FROM rights_requests \(customerID == nil ? "" : "WHERE customer_id = ?") ORDER BY id", arguments: customerID.map { [$0] } ?? [])
                 .map(Self.rightsRequest(from:))
         }
     }
@@ -110,13 +108,13 @@ extension Registry {
     public func requestDetails(id: Int64) throws -> RightsRequestDetails {
         let time = now()
         return try write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT r.*, c.wrapped_key FROM rights_requests r JOIN customers c ON c.id = r.customer_id WHERE r.id = ?", arguments: [id]) else {
+            guard let row = try db.fetchOne(sql: "SELECT r.*, c.wrapped_key FROM rights_requests r JOIN customers c ON c.id = r.customer_id WHERE r.id = ?", arguments: [id]) else {
                 throw GatewayError.unknownID(kind: "request", id: id)
             }
             let request = try Self.rightsRequest(from: row)
-            let key = try (row["wrapped_key"] as Data?).map { try vault.unwrap($0) }
+            let key = try (row.decodeIfPresent("wrapped_key", table: "customers", as: Data.self)).map { try vault.unwrap($0) }
             func open(_ column: String) throws -> String? {
-                guard let key, let sealed = row["\(column)_sealed"] as Data? else { return nil }
+                guard let key, let sealed: Data = try row.decodeIfPresent("\(column)_sealed", table: "rights_requests") else { return nil }
                 return try vault.open(sealed, column: "rights_requests.\(column)", with: key)
             }
             try AuditLog.record(AuditEntry(at: time, actor: actor, action: .requestShow, customerID: request.customerID, subjectID: id), in: db)
@@ -152,7 +150,7 @@ extension Registry {
 
     /// Refuses a request that is unknown, another customer's, of another kind, closed or unverified;
     /// otherwise closes it as done (and, for access, records when the copy was produced).
-    func answer(_ requestID: Int64, customerID: Int64, kind: RequestKind, in db: Database) throws {
+    func answer(_ requestID: Int64, customerID: Int64, kind: RequestKind, in db: any SQLTransaction) throws {
         let request = try request(requestID, in: db)
         guard request.customerID == customerID else {
             throw GatewayError.conflict(field: "--request", reason: "request \(requestID) is customer \(request.customerID)'s, not customer \(customerID)'s")
@@ -175,37 +173,30 @@ extension Registry {
 
     // MARK: Rows
 
-    func request(_ id: Int64, in db: Database) throws -> RightsRequest {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM rights_requests WHERE id = ?", arguments: [id]) else {
+    func request(_ id: Int64, in db: any SQLTransaction) throws -> RightsRequest {
+        guard let row = try db.fetchOne(sql: "SELECT * FROM rights_requests WHERE id = ?", arguments: [id]) else {
             throw GatewayError.unknownID(kind: "request", id: id)
         }
         return try Self.rightsRequest(from: row)
     }
 
     /// The data key of a customer that still has one (active or terminated); erased or unknown is "no customer".
-    func customerKey(_ customerID: Int64, in db: Database) throws -> DataKey {
-        guard let wrapped = try Data.fetchOne(db, sql: "SELECT wrapped_key FROM customers WHERE id = ? AND status <> 'erased'", arguments: [customerID]) else {
+    func customerKey(_ customerID: Int64, in db: any SQLTransaction) throws -> DataKey {
+        guard let wrapped: Data = try db.fetchOne(sql: "SELECT wrapped_key FROM customers WHERE id = ? AND status <> 'erased'", arguments: [customerID])?
+            .decodeIfPresent("wrapped_key", table: "customers") else {
             throw GatewayError.unknownID(kind: "customer", id: customerID)
         }
         return try vault.unwrap(wrapped)
     }
 
-    static func rightsRequest(from row: Row) throws -> RightsRequest {
-        guard let kind = RequestKind(rawValue: row["kind"]) else {
-            throw GatewayError.corruptData(path: "rights_requests.kind", reason: "unknown request kind")
-        }
-        let channel = try (row["channel"] as String?).map { text in
-            guard let channel = RequestChannel(rawValue: text) else { throw GatewayError.corruptData(path: "rights_requests.channel", reason: "unknown channel") }
-            return channel
-        }
-        let outcome = try (row["outcome"] as String?).map { text in
-            guard let outcome = RequestOutcome(rawValue: text) else { throw GatewayError.corruptData(path: "rights_requests.outcome", reason: "unknown outcome") }
-            return outcome
-        }
+    static func rightsRequest(from row: SQLRow) throws -> RightsRequest {
+        let table = "rights_requests"
         return RightsRequest(
-            id: row["id"], customerID: row["customer_id"], kind: kind, channel: channel,
-            receivedAt: date(row["received_at"]) ?? .distantPast, loggedAt: date(row["logged_at"]) ?? .distantPast, dueAt: date(row["due_at"]) ?? .distantPast,
-            verifiedAt: date(row["verified_at"]), copyProducedAt: date(row["copy_produced_at"]),
-            closedAt: date(row["closed_at"]), outcome: outcome)
+            id: try row.decode("id", table: table), customerID: try row.decode("customer_id", table: table),
+            kind: try row.decodeCase("kind", table: table), channel: try row.decodeCaseIfPresent("channel", table: table),
+            receivedAt: try row.decodeDate("received_at", table: table), loggedAt: try row.decodeDate("logged_at", table: table),
+            dueAt: try row.decodeDate("due_at", table: table),
+            verifiedAt: try row.decodeDateIfPresent("verified_at", table: table), copyProducedAt: try row.decodeDateIfPresent("copy_produced_at", table: table),
+            closedAt: try row.decodeDateIfPresent("closed_at", table: table), outcome: try row.decodeCaseIfPresent("outcome", table: table))
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// What `privacy-check` and `privacy-report` read from the register and the live schema.
 ///
@@ -19,19 +18,20 @@ extension Registry {
     public func amendmentGaps() throws -> [AmendmentGap] {
         try read { db in
             var gaps: [AmendmentGap] = []
-            let sent = try Row.fetchAll(db, sql: """
+            let sent = try db.fetchAll(sql: """
                 SELECT n.id, n.version, MIN(d.email_sent_at) AS first_sent FROM notices n
                 JOIN notice_deliveries d ON d.notice_id = n.id
                 WHERE n.kind = 'amendment' AND d.email_sent_at IS NOT NULL GROUP BY n.id ORDER BY n.id
                 """)
             for notice in sent {
-                let firstSent: Int64 = notice["first_sent"]
-                let missing = try Int64.fetchAll(db, sql: """
+                let firstSent: Int64 = try notice.decode("first_sent", table: "notice_deliveries")
+                let missing = try db.fetchColumn(sql: """
                     SELECT c.id FROM customers c WHERE c.status = 'active' AND c.created_at < ?
                     AND NOT EXISTS (SELECT 1 FROM notice_deliveries d WHERE d.notice_id = ? AND d.customer_id = c.id AND d.email_sent_at IS NOT NULL)
                     ORDER BY c.id
-                    """, arguments: [firstSent, notice["id"] as Int64])
-                gaps += missing.map { AmendmentGap(version: notice["version"], customerID: $0, firstSentAt: Self.date(firstSent) ?? .distantPast) }
+                    """, arguments: [firstSent, try notice.decode("id", table: "notices", as: Int64.self)], column: "id", table: "customers", as: Int64.self)
+                let version: String = try notice.decode("version", table: "notices")
+                gaps += missing.map { AmendmentGap(version: version, customerID: $0, firstSentAt: Date(timeIntervalSince1970: TimeInterval(firstSent))) }
             }
             return gaps
         }
@@ -65,28 +65,27 @@ extension Registry {
     }
 
     public func processingFacts() throws -> ProcessingFacts {
+        var sealed: [ProcessingFacts.Column] = []
+        var blind: [ProcessingFacts.Column] = []
+        let schema = try store.schemaTables()
+        for (table, columns) in schema {
+            for column in columns {
+                if column.hasSuffix("_sealed") || column == "wrapped_key" { sealed.append(.init(table: table, column: column)) }
+                if column == "blind_index" { blind.append(.init(table: table, column: column)) }
+            }
+        }
+        let safeguards = try store.safeguards()
         var facts = try read { db -> ProcessingFacts in
             var byStatus: [CustomerStatus: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM customers GROUP BY status") {
-                if let status = CustomerStatus(rawValue: row["status"]) { byStatus[status] = row["n"] }
+            for row in try db.fetchAll(sql: "SELECT status, COUNT(*) AS n FROM customers GROUP BY status") {
+                if let status = CustomerStatus(rawValue: try row.decode("status", table: "customers")) { byStatus[status] = try row.decode("n", table: "customers") }
             }
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'grdb_%' ORDER BY name")
-            var sealed: [ProcessingFacts.Column] = []
-            var blind: [ProcessingFacts.Column] = []
-            for table in tables {
-                for column in try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info(?) ORDER BY cid", arguments: [table]) {
-                    if column.hasSuffix("_sealed") || column == "wrapped_key" { sealed.append(.init(table: table, column: column)) }
-                    if column == "blind_index" { blind.append(.init(table: table, column: column)) }
-                }
-            }
-            func count(_ sql: String) throws -> Int { try Int.fetchOne(db, sql: sql) ?? 0 }
             return ProcessingFacts(
-                customersByStatus: byStatus, phones: try count("SELECT COUNT(*) FROM phones"),
-                consentingPhones: try count("SELECT COUNT(*) FROM phones WHERE consents = 1"),
-                trackers: try count("SELECT COUNT(*) FROM trackers"), auditEntries: try count("SELECT COUNT(*) FROM audit"),
-                tables: tables, sealedColumns: sealed, blindIndexColumns: blind,
-                secureDelete: try count("PRAGMA secure_delete") == 1, foreignKeys: try count("PRAGMA foreign_keys") == 1,
-                journalMode: try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "unknown",
+                customersByStatus: byStatus, phones: try db.count(sql: "SELECT COUNT(*) AS n FROM phones"),
+                consentingPhones: try db.count(sql: "SELECT COUNT(*) AS n FROM phones WHERE consents = 1"),
+                trackers: try db.count(sql: "SELECT COUNT(*) AS n FROM trackers"), auditEntries: try db.count(sql: "SELECT COUNT(*) AS n FROM audit"),
+                tables: schema.map(\.table), sealedColumns: sealed, blindIndexColumns: blind,
+                secureDelete: safeguards.secureDelete, foreignKeys: safeguards.foreignKeys, journalMode: safeguards.journalMode,
                 retention: try Self.retentionSettings(in: db), rightsDeadline: try Self.rightsDeadline(in: db),
                 requests: [], breaches: [])
         }

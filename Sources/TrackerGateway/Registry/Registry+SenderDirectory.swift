@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 
 /// The registry as the relay's ``SenderDirectory``: who a sender is, and consent changes.
 ///
@@ -23,7 +22,8 @@ extension Registry: SenderDirectory {
             return .unknown
         }
         let index = vault.blindIndex(of: number)
-        return try read { db in try role(of: number, index: index, in: db) }
+        // One statement: its own snapshot, no transaction around it on PostgreSQL.
+        return try store.readStatement { db in try role(of: number, index: index, in: db) }
     }
 
     /// The hit (phone or tracker with this index) joined to its active customer, then every phone and
@@ -31,15 +31,22 @@ extension Registry: SenderDirectory {
     /// over the unique blind-index indexes and the `*_by_customer` indexes.
     ///
     /// It reads only the hit customer's rows, so another customer's hand-edited rows never stop it.
-    static let roleQuery = """
+    static func roleQuery(in db: any SQLTransaction) -> String {
+        db.dialect == .sqlite ? sqliteRoleQuery : postgresRoleQuery
+    }
+
+    private static let sqliteRoleQuery = roleQuery(knownGatewayNumbers: knownGatewayNumbersColumn(tracker: "t", dialect: .sqlite))
+    private static let postgresRoleQuery = roleQuery(knownGatewayNumbers: knownGatewayNumbersColumn(tracker: "t", dialect: .postgres))
+
+    private static func roleQuery(knownGatewayNumbers: String) -> String { """
         WITH hit(kind, id, customer_id, wrapped_key) AS (
             SELECT 'phone', p.id, p.customer_id, c.wrapped_key
             FROM phones p JOIN customers c ON c.id = p.customer_id AND c.status = 'active'
-            WHERE p.blind_index = :index
+            WHERE p.blind_index = ?
             UNION ALL
             SELECT 'tracker', t.id, t.customer_id, c.wrapped_key
             FROM trackers t JOIN customers c ON c.id = t.customer_id AND c.status = 'active'
-            WHERE t.blind_index = :index
+            WHERE t.blind_index = ?
         )
         SELECT hit.kind AS hit_kind, hit.id AS hit_id, hit.customer_id, hit.wrapped_key,
                'phone' AS row_kind, p.id AS id, p.number_sealed, p.consents,
@@ -48,12 +55,13 @@ extension Registry: SenderDirectory {
         UNION ALL
         SELECT hit.kind, hit.id, hit.customer_id, hit.wrapped_key,
                'tracker', t.id, t.number_sealed, NULL,
-               t.model, t.password_sealed, t.label_sealed, \(knownGatewayNumbersColumn(tracker: "t"))
+               t.model, t.password_sealed, t.label_sealed, \(knownGatewayNumbers)
         FROM hit JOIN trackers t ON t.customer_id = hit.customer_id
         """
+    }
 
-    func role(of number: PhoneNumber, index: Data, in db: Database) throws -> SenderRole {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: Registry.roleQuery), arguments: ["index": index])
+    func role(of number: PhoneNumber, index: Data, in db: any SQLTransaction) throws -> SenderRole {
+        let rows = try db.fetchAll(sql: Registry.roleQuery(in: db), arguments: [index, index])
         guard let first = rows.first else { return .unknown }
         // The hit's and the rows' kinds are literals of the query; only stored values can be bad.
         let lookup = "sender lookup"
@@ -63,7 +71,7 @@ extension Registry: SenderDirectory {
         let key = try vault.unwrap(try first.decode("wrapped_key", table: "customers"))
 
         var phones: [PhoneRoute] = []
-        var trackerRows: [(id: Int64, row: Row)] = []
+        var trackerRows: [(id: Int64, row: SQLRow)] = []
         for row in rows {
             if try row.decode("row_kind", table: lookup, as: String.self) == "phone" {
                 phones.append(try phoneRoute(from: row, customerID: customerID, key: key))
@@ -101,18 +109,14 @@ extension Registry: SenderDirectory {
     public func setConsent(phoneID: Int64, consents: Bool) throws {
         let time = now()
         let actor = self.actor
-        do {
-            try pool.write { db in
-                guard let row = try Row.fetchOne(db, sql: "SELECT customer_id, consents FROM phones WHERE id = ?", arguments: [phoneID]) else {
-                    throw GatewayError.unknownID(kind: "phone", id: phoneID)
-                }
-                guard try row.decode("consents", table: "phones", as: Bool.self) != consents else { return }
-                try db.execute(sql: "UPDATE phones SET consents = ? WHERE id = ?", arguments: [consents, phoneID])
-                try AuditLog.record(AuditEntry(at: time, actor: actor, action: consents ? .consentGiven : .consentWithdrawn,
-                                               customerID: try row.decode("customer_id", table: "phones"), subjectID: phoneID), in: db)
+        try write { db in
+            guard let row = try db.fetchOne(sql: "SELECT customer_id, consents FROM phones WHERE id = ?", arguments: [phoneID]) else {
+                throw GatewayError.unknownID(kind: "phone", id: phoneID)
             }
-        } catch {
-            throw Registry.gatewayError(from: error, path: databasePath)
+            guard try row.decode("consents", table: "phones", as: Bool.self) != consents else { return }
+            try db.execute(sql: "UPDATE phones SET consents = ? WHERE id = ?", arguments: [consents, phoneID])
+            try AuditLog.record(AuditEntry(at: time, actor: actor, action: consents ? .consentGiven : .consentWithdrawn,
+                                           customerID: try row.decode("customer_id", table: "phones"), subjectID: phoneID), in: db)
         }
     }
 }

@@ -1,6 +1,6 @@
 import GRDB
 
-/// The registry's schema, as migrations registered in code; a shipped migration is never edited.
+/// The registry's schema on SQLite, as migrations registered in code; a shipped migration is never edited.
 ///
 /// DESIGN.md "Data" and invariants 1, 4, 5. Rules live in the schema, not only in Swift:
 /// - no table or column can hold a message body: every PII column is a sealed blob, everything
@@ -10,9 +10,20 @@ import GRDB
 ///   `gateway_numbers` reference that claim together with their own kind;
 /// - customer status is an enum with its time; an erased customer keeps no key and no PII.
 enum RegistrySchema {
+    /// Every migration's name, in order: SQLite's migrator and PostgreSQL's list (``PostgresSchema``)
+    /// register the same ones.
+    static let migrationNames = [
+        "v1: customers, numbers, phones, trackers, settings, audit",
+        "v2: retention settings, administration audit actions, notices",
+        "v3: audit actions and setting keys as tables",
+        "v4: gateway numbers, trackers' known gateway numbers",
+        "v5: data-subject requests, breaches, e-mail notices",
+    ]
+
+    /// SQLite's migrations (GRDB's migrator records them in `grdb_migrations`).
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1: customers, numbers, phones, trackers, settings, audit") { db in
+        migrator.registerMigration(migrationNames[0]) { db in
             try db.execute(sql: """
                 CREATE TABLE settings (
                     key TEXT PRIMARY KEY NOT NULL CHECK (key IN ('gateway.own-number', 'numbers.default-calling-code', 'vault.key-check', 'vault.shred-count')),
@@ -109,7 +120,7 @@ enum RegistrySchema {
                 CREATE INDEX audit_by_time ON audit(at);
                 """)
         }
-        migrator.registerMigration("v2: retention settings, administration audit actions, notices") { db in
+        migrator.registerMigration(migrationNames[1]) { db in
             // SQLite cannot change a CHECK in place: settings and audit are rebuilt with wider lists.
             try db.execute(sql: """
                 CREATE TABLE settings_v2 (
@@ -154,7 +165,7 @@ enum RegistrySchema {
                 ALTER TABLE customers ADD COLUMN terminated_under_amendment INTEGER NOT NULL DEFAULT 0 CHECK (terminated_under_amendment IN (0, 1));
                 """)
         }
-        migrator.registerMigration("v3: audit actions and setting keys as tables") { db in
+        migrator.registerMigration(migrationNames[2]) { db in
             // The allowed audit actions and setting keys stay rules of the schema (metadata only, no
             // free text), but as rows: a later migration adds one with an INSERT instead of
             // rebuilding both tables to widen a CHECK.
@@ -197,7 +208,7 @@ enum RegistrySchema {
                 CREATE INDEX audit_by_customer ON audit(customer_id);
                 """)
         }
-        migrator.registerMigration("v4: gateway numbers, trackers' known gateway numbers") { db in
+        migrator.registerMigration(migrationNames[3]) { db in
             // Issue #10: the gateway's numbers are a list, and the registry its one source of truth.
             // The one number v1–v3 kept as the setting 'gateway.own-number' (whose blind index was
             // already claimed in `numbers` as 'gateway') becomes the first row; the setting goes.
@@ -236,7 +247,7 @@ enum RegistrySchema {
                 CREATE INDEX tracker_gateway_numbers_by_number ON tracker_gateway_numbers(gateway_number_id);
                 """)
         }
-        migrator.registerMigration("v5: data-subject requests, breaches, e-mail notices") { db in
+        migrator.registerMigration(migrationNames[4]) { db in
             // DESIGN.md invariant 8: every request and breach has its clock; a notice counts per
             // customer and channel once it was handed over. Rows hold ids, kinds, dates and outcomes;
             // every free text is a sealed blob (the customer's key, or the register-notes key for what

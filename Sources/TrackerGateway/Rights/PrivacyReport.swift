@@ -92,7 +92,9 @@ public enum PrivacyReport {
         page.list([
             "Each customer's fields sealed with AES-256-GCM under its own data key, wrapped by the master key (keys derived with HKDF-SHA256).",
             "Numbers found through a keyed blind index (HMAC-SHA256), never stored in clear.",
-            "Erasure destroys the customer's key (crypto-shredding); SQLite secure_delete is \(facts.secureDelete ? "on" : "OFF").",
+            facts.journalMode == "postgresql"
+                ? "Erasure destroys the customer's key (crypto-shredding); the shared PostgreSQL registry keeps deleted row versions until VACUUM and in its WAL, sealed under a master key the server never holds."
+                : "Erasure destroys the customer's key (crypto-shredding); SQLite secure_delete is \(facts.secureDelete ? "on" : "OFF").",
             "Foreign keys \(facts.foreignKeys ? "enforced" : "NOT enforced"); journal mode \(facts.journalMode).",
             fileFindings == 0 ? "Key, database and data directory readable by their owner only (checked now)."
                 : "\(fileFindings) file(s) readable by group or others — see the findings below.",

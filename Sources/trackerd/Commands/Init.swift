@@ -17,12 +17,24 @@ extension Trackerd {
             may have it (more with `trackerd gateway number add`). --default-region lets later \
             commands take national numbers (0170…).
 
+            With --registry postgres://… the registry is a shared PostgreSQL database and the data \
+            directory holds only the master key: the first gateway's init creates the schema and \
+            the key; every further gateway runs init --join with a copy of that key (placed in its \
+            data directory, or given with --key-file, which init copies there) and is refused when \
+            the key does not match the registry. init without --join on a registry that is \
+            already initialised is refused.
+
             Examples:
               trackerd init --own-number +4917000000001
               trackerd init --data-dir /srv/trackerd \\
                   --own-number +4917000000001 --default-region 49
               TRACKERD_DATA_DIR=/tmp/sim/data trackerd init \\
                   --own-number +15550001111
+              trackerd init --own-number +4917000000001 \\
+                  --registry postgres://trackerd@db1/trackerd?sslmode=require
+              trackerd init --join --key-file /root/master.key \\
+                  --registry postgres://trackerd@db1/trackerd \\
+                  --own-number +4917000000002
             """)
 
         @OptionGroup var data: DataDirectoryOptions
@@ -33,12 +45,24 @@ extension Trackerd {
         @Option(name: .customLong("own-number"), help: ArgumentHelp("The gateway SIM's number, its first gateway number; no phone or tracker may have it.", valueName: "E164"))
         var ownNumber: String?
 
+        @Flag(help: "Join a PostgreSQL registry another gateway initialised, with a copy of its master key.")
+        var join = false
+
         func run() throws {
             try CLIError.reporting {
                 let callingCode = try defaultRegion.map { try CallingCode(parsing: $0) }
                 let directory = data.resolvedDataDirectory()
-                let (registry, report) = try Registry.initialise(dataDirectory: directory, masterKeyFile: data.keyFile.map { URL(fileURLWithPath: $0) },
-                                                                 defaultCallingCode: callingCode, gatewayNumber: ownNumber)
+                let keyFile = data.keyFile.map { URL(fileURLWithPath: $0) }
+                let initialised: (registry: Registry, report: Registry.Initialisation)
+                switch try data.resolvedRegistry() {
+                case .sqlite:
+                    guard !join else { throw GatewayError.usage("--join joins a shared registry: give --registry postgres://USER@HOST/DB") }
+                    initialised = try Registry.initialise(dataDirectory: directory, masterKeyFile: keyFile, defaultCallingCode: callingCode, gatewayNumber: ownNumber)
+                case .postgres(let url):
+                    initialised = try Registry.initialise(dataDirectory: directory, registry: url, join: join, masterKeyFile: keyFile,
+                                                          defaultCallingCode: callingCode, gatewayNumber: ownNumber)
+                }
+                let (registry, report) = initialised
                 try registry.close()
                 if let mode = report.tightenedDirectoryMode {
                     Self.note("changed mode of \(directory.path) from \(GatewayError.octal(mode)) to 0700")

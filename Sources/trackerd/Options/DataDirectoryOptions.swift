@@ -3,9 +3,11 @@ import Foundation
 import TrackerGateway
 
 /// Where the registry lives: `--data-dir`, else `TRACKERD_DATA_DIR`, else the config file's
-/// `data-dir`, else /var/lib/trackerd.
+/// `data-dir`, else /var/lib/trackerd; and with `--registry` (else `TRACKERD_REGISTRY`, else the
+/// config file's `registry`) a shared PostgreSQL registry instead of its SQLite file.
 struct DataDirectoryOptions: ParsableArguments {
     static let environmentVariable = "TRACKERD_DATA_DIR"
+    static let registryEnvironmentVariable = "TRACKERD_REGISTRY"
     static let defaultPath = "/var/lib/trackerd"
 
     @Option(name: .customLong("data-dir"), help: ArgumentHelp("Directory holding the master key and the database (env: TRACKERD_DATA_DIR).", valueName: "path"))
@@ -16,6 +18,9 @@ struct DataDirectoryOptions: ParsableArguments {
 
     @OptionGroup var configFile: ConfigOptions
 
+    @Option(name: .customLong("registry"), help: ArgumentHelp("A shared PostgreSQL registry, postgres://USER@HOST[:PORT]/DB[?sslmode=require] (env: TRACKERD_REGISTRY); without it, the SQLite file in the data directory.", valueName: "url"))
+    var registry: String?
+
     /// The directory to use, by the precedence above.
     func resolvedDataDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
         let path = dataDirectory ?? environment[Self.environmentVariable].flatMap { $0.isEmpty ? nil : $0 }
@@ -23,9 +28,17 @@ struct DataDirectoryOptions: ParsableArguments {
         return URL(fileURLWithPath: path, isDirectory: true)
     }
 
+    /// The registry to use: `--registry`, else `TRACKERD_REGISTRY`, else the config file's
+    /// `registry`, else the SQLite file.
+    func resolvedRegistry(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> RegistryLocation {
+        let url = registry ?? environment[Self.registryEnvironmentVariable].flatMap { $0.isEmpty ? nil : $0 }
+            ?? configFile.fileValues(environment: environment).registry
+        return try RegistryLocation(parsing: url, environment: environment)
+    }
+
     /// Opens the registry of an initialised data directory.
     func openRegistry() throws -> Registry {
-        try Registry.open(dataDirectory: resolvedDataDirectory(), create: false, masterKeyFile: keyFile.map { URL(fileURLWithPath: $0) })
+        try Registry.open(dataDirectory: resolvedDataDirectory(), location: try resolvedRegistry(), masterKeyFile: keyFile.map { URL(fileURLWithPath: $0) })
     }
 }
 

@@ -1,17 +1,31 @@
 import Foundation
-import GRDB
 
-/// Checked decoding of registry rows: a value the schema would not hold is a typed error naming the
-/// table and the column, never a trap.
+/// One result row from either backend, with checked decoding: a value the schema would not hold
+/// is a typed error naming the table and the column, never a trap.
 ///
-/// Issue #9.2 — GRDB's `row["column"]` subscript traps (`try!`) on a value of the wrong type, and its
-/// typed fetches (`Int64.fetchOne`) read a text as 0. SQLite's type affinity lets a hand-edited text
-/// into an INTEGER column, so every read of a stored value goes through these. A PII column (a sealed
+/// Issue #9.2 — SQLite's type affinity lets a hand-edited text into an INTEGER column, so every
+/// read of a stored value goes through these; PostgreSQL's column types refuse such an edit, and
+/// its CHECKs refuse most others, but the same checks run on its rows too. A PII column (a sealed
 /// field, a data key, a blind index, a setting's value) never shows its value in the error
 /// (DESIGN.md invariant 6); other columns show a short printable value, so the operator can find it.
-extension Row {
+public struct SQLRow: Sendable {
+    /// Column names as the statement named them (lower case: PostgreSQL folds unquoted names).
+    let columns: [String]
+    let values: [SQLValue]
+
+    init(columns: [String], values: [SQLValue]) {
+        precondition(columns.count == values.count, "a row has one value per column")
+        self.columns = columns
+        self.values = values
+    }
+
+    /// The leftmost column of that name (as `SELECT t.*, c.status` has it), nil when absent.
+    func value(_ column: String) -> SQLValue? {
+        columns.firstIndex(of: column).map { values[$0] }
+    }
+
     /// The non-NULL value of `column`, or ``GatewayError/corruptData(path:reason:)`` naming `table.column`.
-    func decode<T: DatabaseValueConvertible>(_ column: String, table: String, as type: T.Type = T.self) throws -> T {
+    func decode<T: SQLValueConvertible>(_ column: String, table: String, as type: T.Type = T.self) throws -> T {
         guard let value: T = try decodeIfPresent(column, table: table) else {
             throw GatewayError.corruptData(path: "\(table).\(column)", reason: "holds no value where the schema keeps \(Self.expected(T.self))")
         }
@@ -19,16 +33,8 @@ extension Row {
     }
 
     /// The value of `column`, nil when NULL; a value of the wrong type throws.
-    func decodeIfPresent<T: DatabaseValueConvertible>(_ column: String, table: String, as type: T.Type = T.self) throws -> T? {
-        try decode(column, table: table, expected: Self.expected(T.self)) { stored in
-            // GRDB reads any non-zero number as true; the schema keeps flags as 0 or 1.
-            if T.self == Bool.self, stored != 0.databaseValue, stored != 1.databaseValue { return nil }
-            // GRDB reads a text as its UTF-8 bytes; the registry writes sealed values and keys as blobs.
-            if T.self == Data.self, case .string = stored.storage { return nil }
-            // GRDB truncates a fraction to an integer; the registry writes ids and counts as integers.
-            if T.self == Int64.self || T.self == Int.self, case .double = stored.storage { return nil }
-            return T.fromDatabaseValue(stored)
-        }
+    func decodeIfPresent<T: SQLValueConvertible>(_ column: String, table: String, as type: T.Type = T.self) throws -> T? {
+        try decode(column, table: table, expected: Self.expected(T.self)) { T.fromSQLValue($0) }
     }
 
     /// A time the registry stores as whole seconds since 1970.
@@ -41,7 +47,7 @@ extension Row {
 
     func decodeDateIfPresent(_ column: String, table: String) throws -> Date? {
         try decode(column, table: table, expected: Self.secondsDescription) { stored in
-            guard case .int64(let seconds) = stored.storage else { return nil }
+            guard case .integer(let seconds) = stored else { return nil }
             return Date(timeIntervalSince1970: TimeInterval(seconds))
         }
     }
@@ -55,19 +61,24 @@ extension Row {
         return value
     }
 
+    /// The same for a column that may be NULL.
+    func decodeCaseIfPresent<T: RawRepresentable>(_ column: String, table: String, as type: T.Type = T.self) throws -> T? where T.RawValue == String {
+        guard let raw: String = try decodeIfPresent(column, table: table) else { return nil }
+        guard let value = T(rawValue: raw) else {
+            throw GatewayError.corruptData(path: "\(table).\(column)", reason: "holds an unknown value")
+        }
+        return value
+    }
+
     // MARK: The one check
 
     /// The value of `column` converted by `convert`, nil when NULL; `expected` says what the schema
     /// keeps there when `convert` refuses the stored value.
-    func decode<T>(_ column: String, table: String, expected: String, _ convert: (DatabaseValue) -> T?) throws -> T? {
+    func decode<T>(_ column: String, table: String, expected: String, _ convert: (SQLValue) -> T?) throws -> T? {
         let path = "\(table).\(column)"
-        guard hasColumn(column) else {
+        guard let stored = value(column) else {
             // Our own query names the column; a row without it is a schema that was altered by hand.
             throw GatewayError.corruptData(path: path, reason: "is missing; the schema was altered")
-        }
-        let stored: DatabaseValue
-        do { stored = try decode(DatabaseValue.self, forColumn: column) } catch {
-            throw GatewayError.corruptData(path: path, reason: "cannot be read")
         }
         if stored.isNull { return nil }
         guard let value = convert(stored) else {
@@ -94,19 +105,19 @@ extension Row {
     }
 
     /// The offending value as an error may show it: short printable non-PII values only.
-    private static func shown(_ value: DatabaseValue, column: String) -> String {
+    private static func shown(_ value: SQLValue, column: String) -> String {
         let unreadable = "an unreadable value"
         guard !isSecret(column) else { return unreadable }
-        switch value.storage {
-        case .int64(let number):
+        switch value {
+        case .integer(let number):
             return String(number)
-        case .double(let number):
+        case .real(let number):
             return String(number)
-        case .string(let text) where text.count <= 32 && text.unicodeScalars.allSatisfy({ (0x20...0x7E).contains($0.value) && $0 != "'" }):
+        case .text(let text) where text.count <= 32 && text.unicodeScalars.allSatisfy({ (0x20...0x7E).contains($0.value) && $0 != "'" }):
             return "'\(text)'"
         case .blob(let bytes):
             return "a blob of \(bytes.count) bytes"
-        case .string, .null:
+        case .text, .null:
             return unreadable
         }
     }

@@ -1,0 +1,75 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The test cluster of `scripts/postgres/test-cluster.sh`, as the tests that need PostgreSQL see it.
+///
+/// Issue #11: `make test` (and so CI) always starts the cluster and exports its URL; a test that
+/// needs it and finds no URL fails with the line below — it never skips.
+public enum TestPostgres {
+    public static let urlVariable = "TRACKERD_TEST_POSTGRES_URL"
+    public static let dataVariable = "TRACKERD_TEST_POSTGRES_DATA"
+
+    public static let howToStart = """
+        TRACKERD_TEST_POSTGRES_URL is not set: these tests need the PostgreSQL test cluster. Start it with \
+        `bash scripts/postgres/test-cluster.sh start && eval "$(bash scripts/postgres/test-cluster.sh env)"` \
+        (stop it with `bash scripts/postgres/test-cluster.sh stop`), or run `make test`.
+        """
+
+    /// The cluster's registry URL (with its password), or a failure saying how to start it.
+    public static func url() throws -> String {
+        guard let url = ProcessInfo.processInfo.environment[urlVariable], !url.isEmpty else { throw HarnessError(howToStart) }
+        return url
+    }
+
+    /// The URL of a fresh schema of its own (`schema=t_…`), so tests never see each other's rows.
+    public static func freshSchemaURL() throws -> String {
+        let base = try url()
+        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+        return base + (base.contains("?") ? "&" : "?") + "schema=\(name)"
+    }
+
+    /// The same server with another password: what a wrong password looks like.
+    public static func urlWithWrongPassword() throws -> String {
+        var components = try require(URLComponents(string: try url()))
+        components.password = "not-the-password"
+        return try require(components.string)
+    }
+
+    /// The same database reached through the cluster's Unix socket (`?host=DIRECTORY`), in a fresh schema.
+    public static func freshSchemaSocketURL() throws -> String {
+        guard let base = ProcessInfo.processInfo.environment["TRACKERD_TEST_POSTGRES_SOCKET_URL"], !base.isEmpty else { throw HarnessError(howToStart) }
+        return base + "&schema=t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
+    }
+
+    /// The cluster's data directory (with pg_wal), for byte scans.
+    public static func dataDirectory() throws -> URL {
+        guard let path = ProcessInfo.processInfo.environment[dataVariable], !path.isEmpty else { throw HarnessError(howToStart) }
+        return URL(fileURLWithPath: path, isDirectory: true)
+    }
+}
+
+private func require<T>(_ value: T?) throws -> T {
+    guard let value else { throw HarnessError("the test cluster's URL does not parse") }
+    return value
+}
+
+extension TestPostgres {
+    /// A loopback TCP port nobody listens on: bound by the kernel's choice, then closed.
+    public static func unusedLoopbackPort() throws -> Int {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw HarnessError("socket failed: errno \(errno)") }
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) == 0 && getsockname(descriptor, $0, &length) == 0 }
+        }
+        guard bound else { throw HarnessError("bind failed: errno \(errno)") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+}
