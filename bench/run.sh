@@ -5,8 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
 echo "machine: $(nproc) CPUs; $(uptime)"
-"$SWIFT" build -c release --product trackerd
-"$SWIFT" build -c release --product trackerd-bench
-BIN=$("$SWIFT" build -c release --show-bin-path)
+# The daemon as `make install` and `make deb` ship it: release, the Swift runtime linked statically.
+flags=(-c release --static-swift-stdlib)
+"$SWIFT" build "${flags[@]}" --product trackerd
+"$SWIFT" build "${flags[@]}" --product trackerd-bench
+BIN=$("$SWIFT" build "${flags[@]}" --show-bin-path)
 "$BIN/trackerd-bench" --trackerd "$BIN/trackerd" "$@"
 echo "machine after: $(uptime)"

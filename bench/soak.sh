@@ -7,8 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
 echo "machine: $(nproc) CPUs; $(uptime)"
-"$SWIFT" build -c release --product trackerd
-"$SWIFT" build -c release --product trackerd-soak
-BIN=$("$SWIFT" build -c release --show-bin-path)
+# The daemon as `make install` ships it (the Swift runtime linked statically), as bench/run.sh builds it.
+flags=(-c release --static-swift-stdlib)
+"$SWIFT" build "${flags[@]}" --product trackerd
+"$SWIFT" build "${flags[@]}" --product trackerd-soak
+BIN=$("$SWIFT" build "${flags[@]}" --show-bin-path)
 # trackerd-soak runs the trackerd next to it, so both come from this one release build.
 "$BIN/trackerd-soak" "$@"

@@ -100,6 +100,29 @@ import Testing
         #expect(world.simulation.statistics.deliveredParts == 2)
     }
 
+    /// Each sender numbers its own long messages, as a phone does: a reference comes round again
+    /// only after 256 of that sender's long messages, not after 256 of the whole network's (which
+    /// made the soak meet a lone part's reference again within a minute).
+    @Test func concatenationReferencesCountPerSender() async throws {
+        let world = try World()
+        let two = try world.client(Self.second)
+        let long = String(repeating: "lat:14.632742 long:121.001790 ", count: 8)
+        for sender in [Self.pooled, Self.single, Self.pooled] {
+            try world.simulation.send(from: sender, text: long, to: Self.second)
+        }
+        #expect(await poll { world.simulation.storedMessages(modem: Self.second)?.count == 6 })
+        let listing = try #require(two.command("AT+CMGL=4")).split(whereSeparator: \.isNewline).map(String.init)
+        var references: [String: [Int]] = [:]
+        for (line, pdu) in zip(listing, listing.dropFirst()) where line.hasPrefix("+CMGL:") {
+            guard case .deliver(let deliver) = try ModemPDU.decode(hex: pdu).tpdu else { Issue.record("not a DELIVER"); continue }
+            let concatenation = try #require(deliver.userDataHeader?.concatenation)
+            if concatenation.part == 1 { references[deliver.originator.description, default: []].append(concatenation.reference) }
+        }
+        let pooled = try #require(references[Self.pooled])
+        #expect(pooled.count == 2 && pooled[1] == (pooled[0] + 1) & 0xFF, "\(pooled)")
+        #expect(references[Self.single] == [pooled[0]], "another sender's first long message starts its own count")
+    }
+
     @Test func scheduledReportsGoToEveryAuthorisedModem() throws {
         let reporter = VirtualTrackerConfiguration(
             number: "+639170000003", model: .tk103, authorised: [Self.first, Self.second], position: Self.position,

@@ -7,6 +7,11 @@
 # A lone part is what a kill -9 between the deletes of a relayed message's parts leaves, or a
 # delete of one part that the modem refused (+CMS ERROR); an 8-bit reference comes round after
 # 256 messages from one tracker, and the reassembler keeps a lone part for 600 s.
+#
+# Fixed: parts whose service-centre time stamps lie more than a minute apart are never joined
+# (Reassembler.maximumSpread), and a tracker needs far longer than that for 256 long messages. So B
+# arrives here 65 s after A's lone part, and the phone gets B whole. SPREAD_WAIT=2 shows what a
+# reference reused within the minute does (which no tracker can send).
 # Needs the release build: swift build -c release --product trackerd --product trackersim.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -36,8 +41,8 @@ PY
 }
 echo "1. only part 2 of report A reaches the SIM (reference 77):"
 control '{"op":"send","from":"'$TRACKER'","parts":["A1 first half of report A ","A2 second half of report A"],"ref":77,"order":[2]}'
-sleep 2
-echo "2. report B arrives whole, both parts, with the same reference 77:"
+sleep "${SPREAD_WAIT:-65}"
+echo "2. ${SPREAD_WAIT:-65} s later, report B arrives whole, both parts, with the same reference 77:"
 control '{"op":"send","from":"'$TRACKER'","parts":["B1 first half of report B ","B2 second half of report B"],"ref":77,"order":[1,2]}'
 sleep 3
 echo "phone inbox (expected: one message 'B1 first half of report B B2 second half of report B'):"

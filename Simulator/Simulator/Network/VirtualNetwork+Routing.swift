@@ -35,8 +35,9 @@ extension VirtualNetwork {
                 path: sender, operation: "send", detail: "text needs \(partCount) parts; concatenation allows 255")
         }
         let reference = withLock { () -> Int in
-            nextConcatenationReference = (nextConcatenationReference + 1) & 0xFF
-            return nextConcatenationReference
+            let next = ((lastConcatenationReference[sender] ?? 0) + 1) & 0xFF
+            lastConcatenationReference[sender] = next
+            return next
         }
         let parts = SMSDeliver.parts(
             from: PhoneAddress(parsing: sender), text: text, timestamp: timestamp(), forceUCS2: ucs2,

@@ -36,7 +36,10 @@ public final class VirtualNetwork: NetworkSide, @unchecked Sendable {
     var trackers: [TrackerEntry] = []
     /// One per modem, in `modemNumbers` order: its link, held deliveries and counters.
     var endpoints: [ModemEndpoint]
-    var nextConcatenationReference = 0
+    /// The last 8-bit concatenation reference each sender used: a phone or tracker numbers its own
+    /// long messages (TS 23.040 9.2.3.24.1), so a reference comes round again only after 256 of
+    /// that sender's own long messages, never after 256 of the network's.
+    var lastConcatenationReference: [String: Int] = [:]
     var stats = NetworkStats()
     var inboxWaiters: [InboxWaiter] = []
     var nextWaiterID = 0
