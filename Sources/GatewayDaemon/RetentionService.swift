@@ -24,9 +24,20 @@ struct RetentionService: Service {
                     do {
                         let settings = try registry.retentionSettings()
                         interval = settings.sweepInterval
-                        let report = try registry.runSweep(policy: settings.policy)
-                        if !report.customerIDs.isEmpty || report.auditEntries > 0 {
-                            logger.info("retention sweep", metadata: ["purgedCustomers": "\(report.customerIDs.count)", "purgedAuditEntries": "\(report.auditEntries)"])
+                        // Once across the gateways of a shared registry: the one holding the
+                        // job's lock sweeps, the others skip this turn (issue #11).
+                        let swept = try registry.exclusively(job: "retention") {
+                            (try registry.runSweep(policy: settings.policy), try registry.purgeRelayClaims())
+                        }
+                        if let (report, claims) = swept {
+                            if !report.customerIDs.isEmpty || report.auditEntries > 0 || claims > 0 {
+                                logger.info("retention sweep", metadata: [
+                                    "purgedCustomers": "\(report.customerIDs.count)", "purgedAuditEntries": "\(report.auditEntries)",
+                                    "expiredRelayClaims": "\(claims)",
+                                ])
+                            }
+                        } else {
+                            logger.debug("retention sweep left to the gateway running it now")
                         }
                     } catch {
                         // Metadata only: the error names a path or a rule, never PII.

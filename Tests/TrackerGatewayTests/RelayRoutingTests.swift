@@ -193,4 +193,40 @@ import Testing
         #expect(await harness.modem.deleted == [[3]])
         harness.expectLogsCarryNoBodyOrNumber()
     }
+
+    /// Issue #11: what the gateways' shared ledger answers decides what this gateway does with a
+    /// tracker report: relay it (and mark it done), delete it as relayed elsewhere, or leave it.
+    @Test(arguments: [
+        (RelayClaim.mine(ticket: RelayClaim.Ticket(digest: Data(repeating: 1, count: 16))), 1, [[3]], 1),
+        (RelayClaim.mine(ticket: nil), 1, [[3]], 0),
+        (RelayClaim.relayed, 0, [[3]], 0),
+    ])
+    func theLedgerDecidesWhetherThisGatewayRelays(_ claim: RelayClaim, sends: Int, deletes: [[Int]], marked: Int) async {
+        let harness = H()
+        harness.directory.answerClaims([claim])
+        await harness.handle(H.message(from: H.car.number, H.report))
+        #expect(await harness.modem.sent.count == sends)
+        #expect(await harness.modem.deleted == deletes)
+        #expect(harness.directory.markedRelayed.count == marked)
+        if case .mine(let ticket?) = claim { #expect(harness.directory.markedRelayed == [ticket]) }
+        harness.expectLogsCarryNoBodyOrNumber()
+    }
+
+    /// A report another gateway is relaying stays here while the ledger is asked again: deleted
+    /// once that gateway marks it done, relayed here when that gateway's claim ran out.
+    @Test(arguments: [(RelayClaim.relayed, 0), (RelayClaim.mine(ticket: nil), 1)])
+    func aReportClaimedElsewhereWaitsForTheLedger(_ later: RelayClaim, sends: Int) async {
+        let harness = H()
+        harness.directory.answerClaims([.elsewhere, .elsewhere, later])
+        let handling = Task { await harness.handle(H.message(from: H.car.number, H.report)) }
+        for _ in 0..<2 {
+            await harness.clock.waitForSleepers(count: 1)
+            #expect(await harness.modem.deleted.isEmpty, "held while the other gateway has it")
+            harness.clock.advance(by: .seconds(2))
+        }
+        await handling.value
+        #expect(await harness.modem.sent.count == sends)
+        #expect(await harness.modem.deleted == [[3]])
+        harness.expectLogsCarryNoBodyOrNumber()
+    }
 }

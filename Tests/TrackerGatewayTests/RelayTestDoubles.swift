@@ -116,6 +116,9 @@ final class InMemorySenderDirectory: SenderDirectory {
         var trackers: [Tracker]
         var consentChanges: [(phoneID: Int64, consents: Bool)] = []
         var lookupFailuresLeft = 0
+        /// The ledger's next answers (then `.mine(ticket: nil)`, as one gateway's registry answers).
+        var claimAnswers: [RelayClaim] = []
+        var markedRelayed: [RelayClaim.Ticket] = []
     }
 
     private let state: Mutex<State>
@@ -129,6 +132,19 @@ final class InMemorySenderDirectory: SenderDirectory {
     var consentChanges: [(phoneID: Int64, consents: Bool)] { state.withLock { $0.consentChanges } }
 
     func failLookups(_ times: Int) { state.withLock { $0.lookupFailuresLeft = times } }
+
+    /// What the shared ledger answers the next claims.
+    func answerClaims(_ answers: [RelayClaim]) { state.withLock { $0.claimAnswers = answers } }
+
+    var markedRelayed: [RelayClaim.Ticket] { state.withLock { $0.markedRelayed } }
+
+    func claimRelay(of message: IncomingMessage) throws -> RelayClaim {
+        state.withLock { state in state.claimAnswers.isEmpty ? .mine(ticket: nil) : state.claimAnswers.removeFirst() }
+    }
+
+    func markRelayed(_ ticket: RelayClaim.Ticket) throws {
+        state.withLock { $0.markedRelayed.append(ticket) }
+    }
 
     func consent(ofPhone phoneID: Int64) -> Bool? {
         state.withLock { $0.phones.first { $0.phoneID == phoneID }?.consents }

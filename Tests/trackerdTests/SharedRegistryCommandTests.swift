@@ -98,7 +98,7 @@ import Testing
 }
 
 /// A private (0600) file of `bytes`, as an operator's copy of a key would be.
-private func writePrivateFile(_ path: String, _ bytes: [UInt8]) throws {
+func writePrivateFile(_ path: String, _ bytes: [UInt8]) throws {
     guard FileManager.default.createFile(atPath: path, contents: Data(bytes), attributes: [.posixPermissions: 0o600]) else {
         throw HarnessError("cannot write \(path)")
     }

@@ -16,7 +16,24 @@ enum PostgresSchema {
         (RegistrySchema.migrationNames[2], v3),
         (RegistrySchema.migrationNames[3], v4),
         (RegistrySchema.migrationNames[4], v5),
+        ("v6 (PostgreSQL): the gateways' relay ledger", v6),
     ]
+
+    /// Issue #11: which gateway relays a report that reached several. A keyed digest (HMAC under a
+    /// key derived from the master key, which stays in the gateways' data directories) of sender,
+    /// SCTS, concatenation reference and text: no body, nothing a reader of the database can turn
+    /// back into a position. UNLOGGED: the claims are minutes old at most and never needed after a
+    /// server crash, so they stay out of the WAL (and its archives and standbys) altogether.
+    static let v6 = """
+        CREATE UNLOGGED TABLE relay_claims (
+            digest BYTEA PRIMARY KEY CHECK (octet_length(digest) = 16),
+            gateway TEXT NOT NULL CHECK (length(gateway) BETWEEN 1 AND 64),
+            claimed_at TIMESTAMPTZ NOT NULL,
+            expires_at TIMESTAMPTZ NOT NULL,
+            done SMALLINT NOT NULL DEFAULT 0 CHECK (done IN (0, 1))
+        );
+        CREATE INDEX relay_claims_expiry ON relay_claims (expires_at);
+        """
 
     static let v1 = """
         CREATE TABLE settings (

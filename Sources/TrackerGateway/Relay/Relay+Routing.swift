@@ -13,6 +13,16 @@ public struct RelayDecision: Sendable {
         case finish(MessageIdentity)
         /// Delete these slots (a duplicate of something already done).
         case delete([StoredSlot])
+        /// Another gateway claimed this tracker report: ask the ledger again until it is done
+        /// there (then delete this copy) or left (then relay it here).
+        case awaitClaim(AwaitedClaim)
+    }
+
+    struct AwaitedClaim: Sendable {
+        let message: IncomingMessage
+        let tracker: TrackerRoute
+        let identity: MessageIdentity
+        let receivedAt: MonotonicInstant
     }
 
     enum SendKind: Sendable {
@@ -107,6 +117,7 @@ extension Relay {
             return RelayDecision(taken: true, steps: [.finish(identity)], log: log)
         case .tracker(let tracker):
             log[metadataKey: "tracker"] = "\(tracker.trackerID)"
+            if let settled = settleClaim(of: message, from: tracker, identity: identity, receivedAt: now, log: log) { return settled }
             return decideTrackerMessage(message, from: tracker, identity: identity, receivedAt: now, log: log)
         case .phone(let phone, let trackers):
             log[metadataKey: "phone"] = "\(phone.phoneID)"
@@ -139,6 +150,8 @@ extension Relay {
                 await finish(identity, via: port, log: decision.log)
             case .delete(let slots):
                 await deleteStored(slots, via: port, log: decision.log)
+            case .awaitClaim(let awaited):
+                await awaitOtherGateway(awaited, via: port, log: decision.log)
             }
         }
     }

@@ -37,6 +37,8 @@ public final class Relay: Sendable {
         /// Storage of this message and of every duplicate delivery seen meanwhile, by the modem
         /// that holds it: a copy a second modem received is deleted from that modem.
         var storage: [(port: any RelayPort, slots: [StoredSlot])]
+        /// This gateway's claim in the shared ledger, marked done when the message is finished.
+        var claimTicket: RelayClaim.Ticket?
 
         init(port: any RelayPort, slots: [StoredSlot]) {
             storage = slots.isEmpty ? [] : [(port, slots)]
@@ -156,6 +158,7 @@ public final class Relay: Sendable {
     /// that holds each.
     func finish(_ identity: MessageIdentity, via port: any RelayPort, log: Logger) async {
         guard let flight = state.withLock({ $0.inFlight.removeValue(forKey: identity) }) else { return }
+        if let ticket = flight.claimTicket { markRelayed(ticket, log: log) }
         for (holder, slots) in flight.storage {
             await deleteStored(slots, via: holder, log: log)
         }

@@ -61,6 +61,29 @@ public protocol SenderDirectory: Sendable {
     func role(of sender: String) throws -> SenderRole
     /// Records STOP (`false`) or START (`true`) for a phone.
     func setConsent(phoneID: Int64, consents: Bool) throws
+    /// Asks the gateways' shared ledger whether this gateway relays a tracker report (issue #11:
+    /// one report delivered to two gateways reaches each phone once). A registry only one gateway
+    /// uses answers `.mine(ticket: nil)` without any I/O.
+    func claimRelay(of message: IncomingMessage) throws -> RelayClaim
+    /// Marks a claimed report as done (relayed, or given up): another gateway's copy is then a duplicate.
+    func markRelayed(_ ticket: RelayClaim.Ticket) throws
+}
+
+/// What the gateways' shared ledger says of one tracker report (issue #11).
+public enum RelayClaim: Sendable, Equatable {
+    /// A claim in the ledger: the report's keyed digest, never the report.
+    public struct Ticket: Sendable, Equatable {
+        public let digest: Data
+        public init(digest: Data) { self.digest = digest }
+    }
+
+    /// This gateway relays it; `ticket` marks it done afterwards (nil: no ledger, one gateway).
+    case mine(ticket: Ticket?)
+    /// A gateway relayed it already: this copy is a duplicate.
+    case relayed
+    /// Another gateway is relaying it now: this copy is left for later (in storage, or refused in
+    /// direct mode), and taken over if that gateway does not finish within the ledger's lease.
+    case elsewhere
 }
 
 /// Where a received message lies in the modem's storage (memory and index), to free it once done.

@@ -91,6 +91,15 @@ public final class RouteCache: SenderDirectory, @unchecked Sendable {
         try base.setConsent(phoneID: phoneID, consents: consents)
     }
 
+    /// The ledger is the registry's alone: never cached, since a claim is a write.
+    public func claimRelay(of message: IncomingMessage) throws -> RelayClaim {
+        try base.claimRelay(of: message)
+    }
+
+    public func markRelayed(_ ticket: RelayClaim.Ticket) throws {
+        try base.markRelayed(ticket)
+    }
+
     private static func insert(_ route: TrackerRoute, at key: Data, into routes: inout [Data: TrackerRoute], order: inout [Data], capacity: Int) {
         if routes.updateValue(route, forKey: key) == nil { order.append(key) }
         while order.count > capacity { routes[order.removeFirst()] = nil }

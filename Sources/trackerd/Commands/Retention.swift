@@ -29,9 +29,14 @@ extension Trackerd {
             @Flag(name: .customLong("dry-run"), help: "List what would be purged; change nothing.") var dryRun = false
 
             func run() throws {
-                let report = try data.withRegistry { registry in
+                let swept = try data.withRegistry { registry -> SweepReport? in
                     let policy = try registry.retentionSettings().policy
-                    return dryRun ? try registry.sweepPlan(policy: policy) : try registry.runSweep(policy: policy)
+                    if dryRun { return try registry.sweepPlan(policy: policy) }
+                    // The job a gateway's daemon runs too: once at a time across every gateway.
+                    return try registry.exclusively(job: "retention") { try registry.runSweep(policy: policy) }
+                }
+                guard let report = swept else {
+                    throw CommandFailure(exitCode: .temporaryFailure, message: "a gateway is running the retention sweep now; try again in a minute")
                 }
                 if output.json {
                     print(try JSONOutput.string(report))

@@ -118,6 +118,70 @@ final class PostgresRegistryStore: RegistryStore {
         connections.closeAll()
     }
 
+    // MARK: Gateways together (issue #11)
+
+    /// One statement: a new digest is inserted; an expired claim, this gateway's own unfinished one
+    /// (it restarted) or another's unfinished one older than the lease (that gateway died) is taken
+    /// over. No row back means someone else holds it: done (a duplicate) or still at work.
+    func claimRelay(digest: Data, gateway: String, window: Duration, lease: Duration) throws -> RelayClaim {
+        let taken = try readStatement { db in
+            try db.fetchOne(sql: """
+                INSERT INTO relay_claims (digest, gateway, claimed_at, expires_at, done)
+                VALUES (?, ?, now(), now() + ? * interval '1 second', 0)
+                ON CONFLICT (digest) DO UPDATE SET
+                    gateway = EXCLUDED.gateway, claimed_at = EXCLUDED.claimed_at,
+                    done = CASE WHEN relay_claims.expires_at <= now() THEN 0 ELSE relay_claims.done END,
+                    expires_at = CASE WHEN relay_claims.expires_at <= now() THEN EXCLUDED.expires_at ELSE relay_claims.expires_at END
+                WHERE relay_claims.expires_at <= now()
+                   OR (relay_claims.done = 0 AND (relay_claims.gateway = EXCLUDED.gateway
+                       OR relay_claims.claimed_at <= now() - ? * interval '1 second'))
+                RETURNING done
+                """, arguments: [digest, gateway, Self.seconds(window), Self.seconds(lease)])
+        }
+        if taken != nil { return .mine(ticket: RelayClaim.Ticket(digest: digest)) }
+        let done: Int64? = try readStatement { db in
+            try db.fetchOne(sql: "SELECT done FROM relay_claims WHERE digest = ?", arguments: [digest])?.decode("done", table: "relay_claims")
+        }
+        // Gone between the two statements (purged as expired): nobody holds it any more.
+        guard let done else { return try claimRelay(digest: digest, gateway: gateway, window: window, lease: lease) }
+        return done == 1 ? .relayed : .elsewhere
+    }
+
+    func markRelayed(digest: Data, gateway: String) throws {
+        _ = try readStatement { db in
+            try db.execute(sql: "UPDATE relay_claims SET done = 1 WHERE digest = ? AND gateway = ?", arguments: [digest, gateway])
+        }
+    }
+
+    func purgeRelayClaims() throws -> Int {
+        try readStatement { db in try db.execute(sql: "DELETE FROM relay_claims WHERE expires_at <= now()") }
+    }
+
+    /// A session advisory lock on a connection kept for the job: released by the unlock, or by the
+    /// server when the connection (the process) dies, so another gateway takes the next turn.
+    func exclusively<T>(job name: String, _ body: () throws -> T) throws -> T? {
+        let key = "hashtext(COALESCE(current_schema(), '') || ':trackerd.job.' || ?)"
+        // The job's own error comes out as it is; only the lock's are the server's to translate.
+        var outcome: Result<T, any Error>?
+        do {
+            try connections.withConnection { connection in
+                let session = PostgresTransaction(connection: connection, logger: connections.logger)
+                let locked: Int64? = try session.fetchOne(sql: "SELECT pg_try_advisory_lock(\(key)) AS locked", arguments: [name])?
+                    .decode("locked", table: "pg_locks")
+                guard locked == 1 else { return }
+                outcome = Result { try body() }
+                _ = try session.execute(sql: "SELECT pg_advisory_unlock(\(key))", arguments: [name])
+            }
+        } catch {
+            throw translate(error)
+        }
+        return try outcome?.get()
+    }
+
+    private static func seconds(_ duration: Duration) -> Int64 {
+        max(0, duration.components.seconds)
+    }
+
     // MARK: Errors
 
     /// Translates postgres-nio's and NIO's errors into ``GatewayError``, passing ours through.

@@ -38,6 +38,21 @@ protocol RegistryStore: Sendable {
     func safeguards() throws -> StoreSafeguards
 
     func close() throws
+
+    /// Issue #11's ledger of tracker reports: claims `digest` (a keyed digest of one report) for
+    /// `gateway`, a claim lasting `window`; another gateway's unfinished claim is taken over once
+    /// it is older than `lease`. A registry one gateway alone uses answers `.mine` without I/O.
+    func claimRelay(digest: Data, gateway: String, window: Duration, lease: Duration) throws -> RelayClaim
+
+    /// Marks `gateway`'s claim of `digest` done.
+    func markRelayed(digest: Data, gateway: String) throws
+
+    /// Deletes expired claims; returns how many.
+    func purgeRelayClaims() throws -> Int
+
+    /// Runs `body` unless another process of this registry is running the job `name` (then nil):
+    /// a job that must run once across gateways (issue #11). A process that dies mid-job leaves it.
+    func exclusively<T>(job name: String, _ body: () throws -> T) throws -> T?
 }
 
 /// The backend's safeguards as `privacy-report` lists them.

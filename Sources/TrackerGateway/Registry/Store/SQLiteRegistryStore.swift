@@ -128,6 +128,16 @@ final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
     /// this one keeps `registry.sqlite` current for a backup taken while trackerd is stopped. It is
     /// passive: it never waits for the daemon's readers and never empties the -wal file (GRDB would
     /// write to the database on the next open if it found that file empty).
+    // One SQLite file is one gateway's (the daemon lock allows one daemon per data directory), so
+    // its relay memory in RAM is the whole ledger and no other gateway runs its jobs.
+    func claimRelay(digest: Data, gateway: String, window: Duration, lease: Duration) throws -> RelayClaim { .mine(ticket: nil) }
+
+    func markRelayed(digest: Data, gateway: String) throws {}
+
+    func purgeRelayClaims() throws -> Int { 0 }
+
+    func exclusively<T>(job name: String, _ body: () throws -> T) throws -> T? { try body() }
+
     func close() throws {
         versionLock.withLock { try? versionConnection?.close() }
         _ = try? pool.writeWithoutTransaction { db in try db.checkpoint(.passive) }
