@@ -73,3 +73,28 @@ extension TestPostgres {
         return Int(UInt16(bigEndian: address.sin_port))
     }
 }
+
+extension TestPostgres {
+    /// Stops the test cluster's server, keeping its data and port (`test-cluster.sh pause`): the
+    /// registry going away under a running gateway. Pair with ``resume()``.
+    public static func pause() throws { try cluster("pause") }
+
+    /// Starts the paused server again on the same port.
+    public static func resume() throws { try cluster("resume") }
+
+    /// Runs the script with posix_spawn and waitpid: `pg_ctl start` leaves the server running
+    /// with the script's inherited descriptors, which Foundation's `Process` may wait on forever.
+    private static func cluster(_ command: String) throws {
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("scripts/postgres/test-cluster.sh").path
+        let arguments = ["/bin/bash", script, command]
+        var argv = arguments.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/bin/bash", nil, nil, &argv, environ)
+        guard spawned == 0 else { throw HarnessError("test-cluster.sh \(command): posix_spawn failed (\(spawned))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+        guard status == 0 else { throw HarnessError("test-cluster.sh \(command) exited with wait status \(status)") }
+    }
+}

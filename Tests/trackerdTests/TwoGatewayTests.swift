@@ -68,11 +68,11 @@ struct TwoGatewayTests {
         }
 
         /// Starts gateway `name` ("a" or "b") on its modem and waits until the modem is ready.
-        func start(_ name: String) async throws {
+        func start(_ name: String, extra: [String] = []) async throws {
             let (link, number) = name == "a" ? ("ma", TwoGatewayTests.gatewayA) : ("mb", TwoGatewayTests.gatewayB)
             daemons[name] = try DaemonProcess(
                 arguments: ["run", "--device", root.appending(link).path, "--own-number", number, "--data-dir", directory(name),
-                            "--registry", url, "--log-level", "debug"],
+                            "--registry", url, "--log-level", "debug"] + extra,
                 log: root.appending("\(name).log"))
             let socket = directory(name) + "/control.sock"
             let ready = await poll {
@@ -136,5 +136,28 @@ struct TwoGatewayTests {
         for name in ["a", "b"] {
             #expect(!world.log(name).contains("alarm") && !world.log(name).contains("51.507351"), "gateway \(name)'s log holds a report")
         }
+    }
+
+    /// PostgreSQL goes away under a running gateway: the report waits on the SIM (nothing relayed
+    /// blind, nothing lost) and is relayed once the server is back.
+    @Test func aReportWaitsOnTheSIMWhileTheRegistryIsAwayAndIsRelayedWhenItReturns() async throws {
+        let world = try World()
+        try await world.start("a", extra: ["--health-probe-seconds", "2"])
+        try world.simulation.send(from: Self.tracker, text: "before the outage lat:51.507351", to: Self.gatewayA)
+        #expect(await world.delivered("before the outage", to: [Self.phones[0]]) == [1])
+
+        try TestPostgres.pause()
+        var paused = true
+        defer { if paused { try? TestPostgres.resume() } }
+        try world.simulation.send(from: Self.tracker, text: "during the outage lat:51.507351", to: Self.gatewayA)
+        #expect(await poll { world.log("a").contains("left for later") }, "the gateway says the registry failed")
+        #expect(world.copies(of: "during the outage", on: Self.phones[0]) == 0)
+        #expect(world.simulation.storedMessages(modem: Self.gatewayA)?.count == 1, "left on the SIM")
+
+        try TestPostgres.resume()
+        paused = false
+        #expect(await world.delivered("during the outage", to: [Self.phones[0]]) == [1])
+        #expect(await poll { world.simulation.storedMessages(modem: Self.gatewayA)?.isEmpty == true })
+        #expect(!world.log("a").contains("51.507351"), "the log holds a report")
     }
 }

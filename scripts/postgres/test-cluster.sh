@@ -6,6 +6,8 @@
 #   test-cluster.sh start   make and start it; prints the registry URL
 #   test-cluster.sh env     prints `export TRACKERD_TEST_POSTGRES_URL=…` (and _DATA, _SOCKET_URL)
 #   test-cluster.sh stop    stop it and remove the directory
+#   test-cluster.sh pause   stop the server, keeping the cluster (a test of the registry going away)
+#   test-cluster.sh resume  start the paused server again, on the same port
 #
 # As root it installs Debian's postgresql when initdb is missing, and runs the server as the
 # `postgres` user (PostgreSQL refuses to run as root); as anyone else it runs as that user.
@@ -102,9 +104,19 @@ stop() {
   rm -rf "$dir" "$state"
 }
 
+pause() {
+  as_owner "$(field 2)/pg_ctl" -D "$(field 1)/data" -m fast -w stop >/dev/null
+}
+
+resume() {
+  as_owner "$(field 2)/pg_ctl" -D "$(field 1)/data" -l "$(field 1)/server.log" -w -t 60 start >/dev/null
+}
+
 case "${1:-}" in
   start) start ;;
   env) env_lines ;;
   stop) stop ;;
-  *) echo "usage: $0 start|env|stop" >&2; exit 64 ;;
+  pause) pause ;;
+  resume) resume ;;
+  *) echo "usage: $0 start|env|stop|pause|resume" >&2; exit 64 ;;
 esac
