@@ -16,10 +16,7 @@ extension Relay {
         do {
             claim = try directory.claimRelay(of: message)
         } catch {
-            count { $0.registryFailures += 1 }
-            log.error("relay ledger unavailable; message left for later", metadata: ["error": "\(error)"])
-            abandon(identity)
-            return .leftForLater(log)
+            return leaveForLater(identity, after: error, in: "relay ledger", log: log)
         }
         switch claim {
         case .mine(let ticket):

@@ -100,11 +100,7 @@ extension Relay {
         do {
             role = try directory.role(of: message.sender)
         } catch {
-            count { $0.registryFailures += 1 }
-            // Metadata only: the error names a table, a column or a rule, never a value.
-            log.error("sender look-up failed; message left for later", metadata: ["error": "\(error)"])
-            abandon(identity)
-            return .leftForLater(log)
+            return leaveForLater(identity, after: error, in: "sender look-up", log: log)
         }
         switch role {
         case .unknown:

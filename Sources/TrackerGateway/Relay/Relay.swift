@@ -175,6 +175,16 @@ public final class Relay: Sendable {
         for (holder, slots) in flight?.storage ?? [] { holder.release(slots) }
     }
 
+    /// The registry failed while deciding (`step`: "sender look-up", "relay ledger"): counted,
+    /// logged with metadata only (the error names a table, a column or a rule, never a value),
+    /// and the message left where it is for later.
+    func leaveForLater(_ identity: MessageIdentity, after error: any Error, in step: String, log: Logger) -> RelayDecision {
+        count { $0.registryFailures += 1 }
+        log.error("\(step) failed; message left for later", metadata: ["error": "\(error)"])
+        abandon(identity)
+        return .leftForLater(log)
+    }
+
     func deleteStored(_ slots: [StoredSlot], via port: any RelayPort, log: Logger) async {
         guard !slots.isEmpty else { return }
         do {
