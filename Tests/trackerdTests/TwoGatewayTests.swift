@@ -1,5 +1,6 @@
 import Foundation
 import LineSocket
+import Synchronization
 import Simulator
 import TestSupport
 import Testing
@@ -116,9 +117,25 @@ struct TwoGatewayTests {
             world.simulation.storedMessages(modem: Self.gatewayA)?.isEmpty == true && world.simulation.storedMessages(modem: Self.gatewayB)?.isEmpty == true
         }, "both gateways delete their copy")
 
+        // 20 administration writes at once from both gateways' hosts while both relay: none fails.
+        try world.simulation.raiseAlarm(tracker: Self.tracker, kind: "busy alarm")
+        let statuses = Mutex<[Int32]>([])
+        DispatchQueue.concurrentPerform(iterations: 20) { index in
+            let result = try? ProcessRunner.run("trackerd", [
+                "customer", "add", "--registry", world.url, "--data-dir", world.directory(index % 2 == 0 ? "a" : "b"),
+                "--name", "Writer \(index)", "--address", "\(index) Concurrent Lane", "--email", "w\(index)@example.org",
+                "--phone", "+4477009\(String(format: "%05d", index))", "--adult",
+            ])
+            statuses.withLock { $0.append(result?.status ?? -1) }
+        }
+        #expect(statuses.withLock { $0 } == Array(repeating: 0, count: 20), "every concurrent write succeeded")
+        let listed = try ProcessRunner.run("trackerd", ["customer", "list", "--json", "--registry", world.url, "--data-dir", world.directory("b")])
+        #expect(listed.stdout.components(separatedBy: "Writer ").count - 1 == 20, "all 20 customers are there: \(listed.stdout.prefix(300))")
+        #expect(await world.delivered("busy alarm", to: Self.phones) == [1, 1])
+
         // STOP to gateway A; the next alarm, relayed by whichever gateway claims it, skips that phone.
         try world.simulation.send(from: Self.phones[1], text: "STOP", to: Self.gatewayA)
-        #expect(await poll { (world.simulation.inbox(of: Self.phones[1]) ?? []).contains { !$0.text.hasPrefix("first alarm") } }, "STOP is answered")
+        #expect(await poll { (world.simulation.inbox(of: Self.phones[1]) ?? []).contains { !$0.text.contains("alarm") } }, "STOP is answered")
         try world.simulation.raiseAlarm(tracker: Self.tracker, kind: "second alarm")
         #expect(await world.delivered("second alarm", to: [Self.phones[0]]) == [1])
         #expect(world.copies(of: "second alarm", on: Self.phones[1]) == 0, "the STOP given to A holds on B at once")
@@ -131,6 +148,13 @@ struct TwoGatewayTests {
         try await world.start("a")
         #expect(await poll { world.simulation.storedMessages(modem: Self.gatewayA)?.isEmpty == true }, "A deletes the copy B relayed")
         #expect(world.copies(of: "third alarm", on: Self.phones[0]) == 1)
+
+        // Nothing of a report reached PostgreSQL's files or its write-ahead log.
+        try await Task.sleep(for: .seconds(1))
+        let files = ByteScan.files(under: try TestPostgres.dataDirectory())
+        #expect(files.contains { $0.path.contains("/pg_wal/") }, "the scan covers the write-ahead log")
+        let hits = ByteScan.hits(of: ["first alarm", "busy alarm", "third alarm", "51.507351", "-0.127758"], in: files)
+        #expect(hits.isEmpty, "\(hits.map { "\($0.file): \($0.needle)" })")
 
         // Nothing of a report reached either log.
         for name in ["a", "b"] {
