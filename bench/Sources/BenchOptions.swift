@@ -21,6 +21,9 @@ struct BenchOptions {
     var skipBigRegistry = false
     /// Where to keep the big registry between runs (filling it is the slow part); temporary if nil.
     var registryCache: String?
+    /// `--lookup-registry postgres://…`: figure 5 on a PostgreSQL registry (issue #11), in a schema
+    /// `bench_N` of its own (kept and reused with `--registry-cache`, else a fresh one per run).
+    var lookupRegistry: String?
     /// Where the data directories and links go: /dev/shm when there is one, because filling a big
     /// registry is one fsync'd transaction per add (ms each on a virtual disk), which would
     /// measure the disk, not trackerd.
@@ -36,6 +39,7 @@ struct BenchOptions {
         usage: trackerd-bench [--trackerd PATH] [--messages N] [--latency-messages N] [--pairs N]
                               [--window N] [--idle-seconds S] [--lookup-customers N] [--lookups N]
                               [--big-registry-relays N] [--log-level LEVEL] [--registry-cache DIR]
+                              [--lookup-registry postgres://USER@HOST/DB]
                               [--workdir DIR] [--skip-big-registry] [--pool-modems 1,2,4]
                               [--pool-radio-delay-ms MS] [--pool-seconds S] [--skip-pool]
         """
@@ -67,6 +71,7 @@ struct BenchOptions {
             case "--big-registry-relays": options.bigRegistryRelays = try number(argument, minimum: 1)
             case "--log-level": options.logLevel = try value(argument)
             case "--registry-cache": options.registryCache = try value(argument)
+            case "--lookup-registry": options.lookupRegistry = try value(argument)
             case "--workdir": options.workDirectory = try value(argument)
             case "--skip-big-registry": options.skipBigRegistry = true
             case "--pool-modems":

@@ -6,12 +6,15 @@ final class DaemonProcess {
     let logPath: String
 
     /// Starts `trackerd run` on `dataDirectory` and `device`, rate limits raised out of the way.
-    convenience init(executable: String, dataDirectory: URL, device: String, ownNumber: String, receive: String, logLevel: String, logPath: String) throws {
-        try self.init(executable: executable, dataDirectory: dataDirectory, modems: [(device, ownNumber)], receive: receive, logLevel: logLevel, logPath: logPath)
+    convenience init(executable: String, dataDirectory: URL, device: String, ownNumber: String, receive: String, logLevel: String, logPath: String,
+                     registry: String? = nil) throws {
+        try self.init(executable: executable, dataDirectory: dataDirectory, modems: [(device, ownNumber)], receive: receive, logLevel: logLevel,
+                      logPath: logPath, registry: registry)
     }
 
     /// The same for a pool: one `--modem DEVICE=NUMBER` each.
-    init(executable: String, dataDirectory: URL, modems: [(device: String, number: String)], receive: String, logLevel: String, logPath: String) throws {
+    init(executable: String, dataDirectory: URL, modems: [(device: String, number: String)], receive: String, logLevel: String, logPath: String,
+         registry: String? = nil) throws {
         self.logPath = logPath
         _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         process.executableURL = URL(fileURLWithPath: executable)
@@ -21,7 +24,7 @@ final class DaemonProcess {
             "--tracker-per-hour", "100000000", "--tracker-burst", "1000000",
             "--phone-per-hour", "100000000", "--phone-burst", "1000000",
             "--receive", receive, "--log-level", logLevel,
-        ]
+        ] + (registry.map { ["--registry", $0] } ?? [])
         process.standardError = FileHandle(forWritingAtPath: logPath)
         process.standardOutput = FileHandle.nullDevice
         do { try process.run() } catch {

@@ -21,6 +21,8 @@ struct LookupBench {
         var anonymousKiB = 0
         var relays = 0
         var databaseBytes: Int64 = 0
+        /// The PostgreSQL registry's URL with its schema, when the figure ran on one.
+        var postgresSchema: String?
     }
 
     func run() async throws -> Result {
@@ -34,7 +36,9 @@ struct LookupBench {
         }
         let database = dataDirectory.appendingPathComponent(Registry.databaseFileName).path
         let registry: Registry
-        if FileManager.default.fileExists(atPath: database) {
+        if let url = options.lookupRegistry {
+            (registry, result.postgresSchema) = try openPostgres(url, dataDirectory: dataDirectory, result: &result)
+        } else if FileManager.default.fileExists(atPath: database) {
             print("   reusing the registry of \(options.lookupCustomers) customers in \(dataDirectory.path)")
             registry = try Registry.open(dataDirectory: dataDirectory, create: false)
         } else {
@@ -48,7 +52,7 @@ struct LookupBench {
             try BenchRegistry.fill(registry, customers: 0..<options.lookupCustomers, progress: true)
             result.fillSeconds = (ContinuousClock.now - start).seconds
         }
-        for suffix in ["", "-wal"] {
+        for suffix in ["", "-wal"] where options.lookupRegistry == nil {
             let size = (try? FileManager.default.attributesOfItem(atPath: database + suffix)[.size] as? Int64) ?? nil
             result.databaseBytes += size ?? 0
         }
@@ -97,7 +101,7 @@ struct LookupBench {
         let daemon = try DaemonProcess(
             executable: options.trackerd, dataDirectory: dataDirectory, device: simulation.linkPath,
             ownNumber: BenchRegistry.gateway, receive: "storage", logLevel: options.logLevel,
-            logPath: workspace.appendingPathComponent("trackerd-big.log").path)
+            logPath: workspace.appendingPathComponent("trackerd-big.log").path, registry: result.postgresSchema)
         defer { daemon.stop() }
         var expected: [String: Int] = [:]
         for (i, customer) in sample.enumerated() {
@@ -118,5 +122,26 @@ struct LookupBench {
         result.peakRSSKiB = daemon.probe.statusKiB("VmHWM") ?? 0
         result.anonymousKiB = daemon.probe.statusKiB("RssAnon") ?? 0
         return result
+    }
+
+    /// The registry on PostgreSQL: schema `bench_N` (with `--registry-cache`, kept for the next run
+    /// with its key in the cache directory), else `bench_N_<random>`, filled when new.
+    func openPostgres(_ base: String, dataDirectory: URL, result: inout Result) throws -> (Registry, String) {
+        let suffix = options.registryCache == nil ? "_" + String(UInt32.random(in: 0...UInt32.max), radix: 16) : ""
+        let text = base + (base.contains("?") ? "&" : "?") + "schema=bench_\(options.lookupCustomers)\(suffix)"
+        let url = try PostgresRegistryURL(parsing: text)
+        let key = dataDirectory.appendingPathComponent(Registry.masterKeyFileName).path
+        if FileManager.default.fileExists(atPath: key) {
+            print("   reusing the PostgreSQL registry of \(options.lookupCustomers) customers (\(url))")
+            return (try Registry.open(dataDirectory: dataDirectory, location: .postgres(url)), text)
+        }
+        try FileManager.default.createDirectory(at: dataDirectory.deletingLastPathComponent(), withIntermediateDirectories: true)
+        print("   filling a PostgreSQL registry (\(url)) with \(options.lookupCustomers) customers …")
+        fflush(nil)
+        let registry = try Registry.initialise(dataDirectory: dataDirectory, registry: url, join: false, gatewayNumber: BenchRegistry.gateway).registry
+        let start = ContinuousClock.now
+        try BenchRegistry.fill(registry, customers: 0..<options.lookupCustomers, progress: true)
+        result.fillSeconds = (ContinuousClock.now - start).seconds
+        return (registry, text)
     }
 }

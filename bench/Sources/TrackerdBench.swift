@@ -76,10 +76,12 @@ struct TrackerdBench {
                    String(format: "%d (%.2f a minute)", relay.idleCommands, linesPerMinute) + (names.isEmpty ? "" : " (named: \(names))"),
                    target: "≤ 1 a minute", met: linesPerMinute <= 1)
         if let lookup {
-            let k = lookup.customers >= 1000 ? "\(lookup.customers / 1000)k" : "\(lookup.customers)"
+            let k = (lookup.customers >= 1000 ? "\(lookup.customers / 1000)k" : "\(lookup.customers)") + (lookup.postgresSchema == nil ? "" : " on PostgreSQL")
             report.add("registry fill, \(k) customers", lookup.fillSeconds.map { String(format: "%.1f s (%.0f /s)", $0, Double(lookup.customers) / $0) } ?? "reused",
                        target: "—", met: nil)
-            report.add("database size, \(k) customers", String(format: "%.1f MiB", Double(lookup.databaseBytes) / 1_048_576), target: "—", met: nil)
+            if lookup.postgresSchema == nil {
+                report.add("database size, \(k) customers", String(format: "%.1f MiB", Double(lookup.databaseBytes) / 1_048_576), target: "—", met: nil)
+            }
             let atMillion = lookup.customers >= 1_000_000
             report.add("sender lookup mean, \(k) (roleNow)", BenchReport.us(lookup.lookups.mean), target: atMillion ? "≤ 50 µs" : "(≤ 50 µs at 1M)",
                        met: atMillion ? lookup.lookups.mean.map { $0 <= .microseconds(50) } : nil)
