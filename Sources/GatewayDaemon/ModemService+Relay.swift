@@ -39,10 +39,12 @@ extension ModemService: ModemDelegate {
     private func received(_ sms: ReceivedSMS) -> MessageDisposition {
         status.lastReceivedAt = Date()
         guard !isShuttingDown else { return .leftForLater }
+        #if DEBUG
         if let crashOn = testCrashOn, sms.text?.contains(crashOn) == true {
-            // TRACKERD_TEST_HOOKS only: a poison message for the crash-loop test (no body in the message).
+            // Debug builds with TRACKERD_TEST_HOOKS only: the crash-loop test's poison message.
             fatalError("test hook: this message crashes the daemon")
         }
+        #endif
         guard let text = sms.text else {
             // 8-bit data is not a tracker's text report: freed, never relayed as text.
             logger.notice("binary message dropped", metadata: ["parts": "\(sms.partCount)"])

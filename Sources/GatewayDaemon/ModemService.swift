@@ -35,7 +35,8 @@ public actor ModemService {
     let journal: CrashJournal?
     let fingerprint: @Sendable (String) -> Data
     var journalEntry: Int?
-    /// `TRACKERD_TEST_HOOKS=1` with `TRACKERD_TEST_CRASH_ON=TEXT`: a message containing TEXT traps.
+    /// Debug builds only, `TRACKERD_TEST_HOOKS=1` with `TRACKERD_TEST_CRASH_ON=TEXT`: a message
+    /// containing TEXT traps (the crash-loop test). No message alone can turn it on.
     let testCrashOn: String?
 
     init(setup: ModemSetup, index: Int, pool: ModemPool, executor: ModemExecutor, configuration: DaemonConfiguration, relay: Relay,
@@ -43,7 +44,12 @@ public actor ModemService {
         self.journal = journal
         self.fingerprint = fingerprint
         let environment = ProcessInfo.processInfo.environment
+        #if DEBUG
         testCrashOn = environment["TRACKERD_TEST_HOOKS"] == "1" ? environment["TRACKERD_TEST_CRASH_ON"].flatMap { $0.isEmpty ? nil : $0 } : nil
+        #else
+        // A release build (what make install and make deb ship) has no poison hook at all.
+        testCrashOn = nil
+        #endif
         self.setup = setup
         self.index = index
         self.pool = pool
