@@ -119,6 +119,13 @@ extension Modem {
     /// message was left for later (direct mode then refuses it).
     @discardableResult
     func accept(_ deliver: SMSDeliver, slot: StorageSlot?) -> Bool {
+        if let slot, let mark = deliver.partMark, finishedParts.isFinished(mark) {
+            // A part of a message already relayed (its delete was refused, or raced): it goes now.
+            book.handedOut([slot])
+            deleteNow(slot)
+            tell(.finishedPartDeleted(slot: slot))
+            return true
+        }
         let events = reassembler.add(deliver, token: slot, now: executor.time.now)
         let taken = handle(events)
         armExpiry()
@@ -132,6 +139,7 @@ extension Modem {
             case .complete(let message):
                 let slots = message.tokens.compactMap { $0 }.sorted()
                 book.handedOut(slots)
+                finishedParts.handedOut(slots, marks: message.partMarks)
                 let received = ReceivedSMS(
                     sender: message.originator, body: message.body, alphabet: message.alphabet,
                     timestamp: message.timestamp, messageClass: message.messageClass,
@@ -142,8 +150,10 @@ extension Modem {
                     break
                 case .leftForLater:
                     book.released(slots)
+                    finishedParts.released(slots)
                     taken = false
                 case .discard:
+                    finishedParts.deleted(slots)
                     for slot in slots { deleteNow(slot) }
                 }
             case .duplicate:

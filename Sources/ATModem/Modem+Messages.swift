@@ -158,6 +158,7 @@ extension Modem {
     /// Deletes several stored messages in order; stops at the first failure, and releases the
     /// rest so a sweep sees every part of the message again.
     public func delete(_ slots: [StorageSlot]) async throws(ModemError) {
+        finishedParts.deleted(slots)
         let sorted = Set(slots).sorted()
         for (position, slot) in sorted.enumerated() {
             do {
@@ -183,6 +184,7 @@ extension Modem {
     /// Gives slots back without deleting them (the relay gave up): the next sweep takes them again.
     public func release(_ slots: [StorageSlot]) {
         book.released(slots)
+        finishedParts.released(slots)
     }
 
     /// Takes up what is stored and not held yet, in every memory the modem offers (where new

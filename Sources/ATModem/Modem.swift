@@ -25,6 +25,8 @@ public actor Modem {
 
     var book: StorageBook
     var reassembler: Reassembler<StorageSlot?, MonotonicInstant>
+    /// Parts of messages handed out or deleted lately: a copy read again is deleted at once.
+    var finishedParts = FinishedParts()
     var expiryTimer: TimerQueue<@Sendable () -> Void>.Handle?
     var nextConcatenationReference: Int
     /// Memories the modem offers for reading (`+CPMS=?`), learnt at start-up.
@@ -233,6 +235,9 @@ public enum ModemEvent: Sendable, Equatable {
     case undecodable(slot: StorageSlot?, error: PDUError)
     /// Incomplete concatenated parts were given up after the reassembly age (and deleted).
     case partsExpired(count: Int)
+    /// A part of a message already relayed or discarded was read again (its delete had been
+    /// refused) and deleted at once.
+    case finishedPartDeleted(slot: StorageSlot)
     /// A message set aside by the delegate (it crashed the daemon before): left where it is,
     /// never decoded; acknowledged in direct mode so the network stops offering it.
     case setAside(slot: StorageSlot?)

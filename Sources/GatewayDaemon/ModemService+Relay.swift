@@ -83,6 +83,8 @@ extension ModemService: ModemDelegate {
             status.setAside += 1
         case .partsExpired(let count):
             logger.notice("incomplete concatenated message given up", metadata: ["parts": "\(count)"])
+        case .finishedPartDeleted(let slot):
+            logger.info("part of a message already relayed read again; deleted", metadata: ["slot": "\(slot)"])
         case .statusReport:
             status.statusReports += 1
         case .closed(let error):

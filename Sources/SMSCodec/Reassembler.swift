@@ -18,6 +18,8 @@ public struct ReassembledMessage<Token: Sendable>: Sendable {
     public var tokens: [Token]
     /// Some part's TP-UDL promised more data than it held: the body is what arrived.
     public var isUserDataShort: Bool = false
+    /// What tells each part apart from any other, in part order; empty for a single-part message.
+    public var partMarks: [PartMark] = []
 
     /// The text, or nil for binary data.
     public var text: String? { body.text }
@@ -26,6 +28,36 @@ public struct ReassembledMessage<Token: Sendable>: Sendable {
     /// part-1 timestamp, same concatenation reference (DESIGN "relayed once").
     public var identity: MessageIdentity {
         MessageIdentity(originator: originator, timestamp: timestamp, concatenationReference: concatenationReference)
+    }
+}
+
+/// One part of a concatenated message as the network stamped it: the TS 23.040 §9.2.3.24.1 key
+/// (originator, reference, total) with the part's number and its own service-centre time stamp.
+/// Equal for a copy of that part read again from storage or delivered again; holds no content.
+public struct PartMark: Hashable, Sendable {
+    public var originator: PhoneAddress
+    public var reference: Int
+    public var uses16BitReference: Bool
+    public var total: Int
+    public var part: Int
+    public var timestamp: ServiceCentreTimestamp
+
+    public init(originator: PhoneAddress, reference: Int, uses16BitReference: Bool, total: Int, part: Int, timestamp: ServiceCentreTimestamp) {
+        self.originator = originator
+        self.reference = reference
+        self.uses16BitReference = uses16BitReference
+        self.total = total
+        self.part = part
+        self.timestamp = timestamp
+    }
+}
+
+extension SMSDeliver {
+    /// Nil for a message that is not one part of several.
+    public var partMark: PartMark? {
+        guard let info = concatenation, info.total > 1 else { return nil }
+        return PartMark(originator: originator, reference: info.reference, uses16BitReference: info.uses16BitReference,
+                        total: info.total, part: info.part, timestamp: serviceCentreTimestamp)
     }
 }
 
@@ -181,7 +213,7 @@ public struct Reassembler<Token: Sendable, Instant: InstantProtocol>: Sendable w
             originator: first.originator, timestamp: first.serviceCentreTimestamp, body: body,
             alphabet: first.dataCoding.alphabet, messageClass: first.dataCoding.messageClass,
             partCount: parts.count, concatenationReference: reference, tokens: tokens,
-            isUserDataShort: parts.contains(where: \.isUserDataShort))
+            isUserDataShort: parts.contains(where: \.isUserDataShort), partMarks: parts.compactMap(\.partMark))
     }
 }
 
