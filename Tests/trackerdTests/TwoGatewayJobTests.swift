@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TestSupport
 import Testing
 
@@ -7,14 +8,65 @@ import Glibc
 #endif
 
 /// Issue #11's jobs that must run once, end to end: two `trackerd run` gateways on one PostgreSQL
-/// registry (``TwoGatewayTests/World``), and two operators' hosts sending one notice — the second
-/// refused while the first runs, and given the job once it dies.
+/// registry (``TwoGatewayTests/World``) sweeping retention together, and two operators' hosts
+/// sending one notice — the second refused while the first runs, and given the job once it dies.
 @Suite(.serialized, .timeLimit(.minutes(3)))
 struct TwoGatewayJobTests {
     typealias World = TwoGatewayTests.World
 
     static let noticeText = "Our privacy policy changes on 1 December 2026."
     static let phones = TwoGatewayTests.phones
+
+    @Test func bothGatewaysSweepingPurgeEachDueCustomerOnceAndNothingThatWasNotDue() async throws {
+        let world = try World()
+        // Customers 2…9 beside the world's customer 1 (active, with the tracker), added from both hosts.
+        var ids: [String] = []
+        for index in 0..<8 {
+            ids.append(try world.cli(["customer", "add", "--name", "Customer \(index)", "--address", "\(index) Sweep Street",
+                                     "--email", "c\(index)@example.org", "--phone", "+44770091\(String(format: "%04d", index))", "--adult"],
+                                    in: index % 2 == 0 ? "a" : "b"))
+        }
+        try world.cli(["config", "set", "retention.after-termination", "0"], in: "a")
+        // Below the 1m the CLI accepts, so that both gateways sweep several times within the test:
+        // a hand edit, which the daemon reads as any number of seconds.
+        _ = try TestPostgres.psql("""
+            INSERT INTO settings (key, value) VALUES ('retention.sweep-interval', convert_to('1', 'UTF8'))
+            ON CONFLICT (key) DO UPDATE SET value = excluded.value
+            """, schemaURL: world.url)
+        #expect(try world.cli(["config", "get", "retention.sweep-interval"], in: "b") == "1s")
+        try await world.start("a")
+        try await world.start("b")
+
+        // While both sweep: five become due, one is terminated under a dispute hold, one is erased by
+        // the operator (customer.erase, not a purge), one stays active.
+        let due = Array(ids[0..<5])
+        for (index, id) in due.enumerated() { try world.cli(["customer", "terminate", id], in: index % 2 == 0 ? "a" : "b") }
+        try world.cli(["customer", "dispute", "open", ids[5], "--note", "chargeback"], in: "b")
+        try world.cli(["customer", "terminate", ids[5]], in: "a")
+        try world.cli(["customer", "erase", ids[6], "--yes"], in: "b")
+
+        // Both operators sweep by hand at the same moment too: each run sweeps or is told a gateway is.
+        let statuses = Mutex<[Int32]>([])
+        DispatchQueue.concurrentPerform(iterations: 6) { index in
+            let result = try? world.trackerd(["retention", "sweep"], in: index % 2 == 0 ? "a" : "b")
+            statuses.withLock { $0.append(result?.status ?? -1) }
+        }
+        #expect(statuses.withLock { $0 }.allSatisfy { $0 == 0 || $0 == 75 }, "\(statuses.withLock { $0 })")
+
+        #expect(await poll { ((try? world.purges()) ?? []).count >= due.count }, "every due customer is purged: \(world.log("a").suffix(2000))")
+        // Three more turns on each gateway after that: a second purge would have had its chance.
+        let turns = ["a", "b"].map { world.sweepTurns($0) }
+        #expect(await poll { world.sweepTurns("a") >= turns[0] + 3 && world.sweepTurns("b") >= turns[1] + 3 },
+                "both gateways keep sweeping: \(world.sweepTurns("a")) and \(world.sweepTurns("b")) turns")
+
+        let purges = try world.purges()
+        #expect(purges.sorted() == due.sorted(), "one customer.purge entry per due customer, none for the others: \(purges)")
+        #expect(try world.trackerd(["customer", "export", ids[5]], in: "a").status == 0, "the held customer is kept")
+        #expect(try world.trackerd(["customer", "export", "1"], in: "b").status == 0, "the active customer is kept")
+        for name in ["a", "b"] {
+            #expect(!world.log(name).contains("retention sweep failed"), "gateway \(name): \(world.log(name).suffix(2000))")
+        }
+    }
 
     @Test func aNoticeRunHoldsTheJobSoAnotherHostSendsNothingUntilTheRunDies() async throws {
         let world = try World()
@@ -81,5 +133,19 @@ extension TwoGatewayTests.World {
     /// The mail settings of a notice run through `mta`.
     func mail(_ mta: URL) -> [String: String] {
         ["TRACKERD_MAIL_FROM": "privacy@example.org", "TRACKERD_MAIL_SENDMAIL": mta.path]
+    }
+
+    /// The customers the audit log says were purged, one id per `customer.purge` entry.
+    func purges() throws -> [String] {
+        try cli(["audit"], in: "a").split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: "\t")
+            guard fields.count >= 4, fields[2] == "customer.purge", fields[3].hasPrefix("customer ") else { return nil }
+            return String(fields[3].dropFirst("customer ".count))
+        }
+    }
+
+    /// How many turns gateway `name`'s sweeper has taken (swept, found nothing, or left it to another).
+    func sweepTurns(_ name: String) -> Int {
+        log(name).split(separator: "\n").filter { $0.contains("retention sweep") && !$0.contains("retention sweep failed") }.count
     }
 }
