@@ -35,6 +35,8 @@ struct RetentionService: Service {
                                     "purgedCustomers": "\(report.customerIDs.count)", "purgedAuditEntries": "\(report.auditEntries)",
                                     "expiredRelayClaims": "\(claims)",
                                 ])
+                            } else {
+                                logger.debug("retention sweep found nothing due")
                             }
                         } else {
                             logger.debug("retention sweep left to the gateway running it now")

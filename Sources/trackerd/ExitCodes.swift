@@ -12,7 +12,8 @@ enum SysExit: Int32 {
     case unavailable = 69
     case software = 70
     case ioError = 74
-    /// EX_TEMPFAIL: try again later (another daemon holds the data directory).
+    /// EX_TEMPFAIL: try again later (another daemon holds the data directory, or another gateway or
+    /// host runs a job that must run once: the retention sweep, notices).
     case temporaryFailure = 75
     case permission = 77
     case configuration = 78

@@ -24,8 +24,13 @@ public enum ProcessRunner {
 
     /// Runs `name arguments…` to completion and captures both streams.
     public static func run(_ name: String, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> Result {
+        try run(executable: executable(name), arguments, environment: environment, stdin: stdin)
+    }
+
+    /// The same for any program (a system tool such as `psql`).
+    public static func run(executable: URL, _ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = executable(name)
+        process.executableURL = executable
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()

@@ -98,3 +98,25 @@ extension TestPostgres {
         guard status == 0 else { throw HarnessError("test-cluster.sh \(command) exited with wait status \(status)") }
     }
 }
+
+extension TestPostgres {
+    /// Runs `sql` with Debian's `psql` in the schema of `schemaURL` (a ``freshSchemaURL()``) and
+    /// returns its unaligned output: an edit behind the registry's back, as an operator with `psql`
+    /// would make it.
+    public static func psql(_ sql: String, schemaURL: String) throws -> String {
+        var components = try require(URLComponents(string: schemaURL))
+        let schema = try require(components.queryItems?.first { $0.name == "schema" }?.value)
+        components.queryItems = components.queryItems?.filter { $0.name != "schema" }
+        if components.queryItems?.isEmpty == true { components.queryItems = nil }
+        let candidates = ["/usr/bin/psql"] + ((try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? [])
+            .sorted().reversed().map { "/usr/lib/postgresql/\($0)/bin/psql" }
+        guard let executable = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+            throw HarnessError("psql is not installed (Debian's postgresql-client)")
+        }
+        let result = try ProcessRunner.run(executable: URL(fileURLWithPath: executable),
+                                           ["-X", "-q", "-A", "-t", "-v", "ON_ERROR_STOP=1", "-d", try require(components.string), "-c", sql],
+                                           environment: ["PGOPTIONS": "-c search_path=\(schema)"])
+        guard result.status == 0 else { throw HarnessError("psql exited \(result.status): \(result.stderr)") }
+        return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}

@@ -61,10 +61,21 @@ struct TwoGatewayTests {
 
         func directory(_ name: String) -> String { root.appending(name).path }
 
+        /// Gateway `name`'s host as its operator has it: its data directory and the shared registry.
+        func environment(in name: String) -> [String: String] {
+            ["TRACKERD_DATA_DIR": directory(name), "TRACKERD_REGISTRY": url]
+        }
+
+        /// Runs the CLI on gateway `name`'s host.
+        func trackerd(_ arguments: [String], in name: String, environment extra: [String: String] = [:]) throws -> ProcessRunner.Result {
+            try ProcessRunner.run("trackerd", arguments, environment: environment(in: name).merging(extra) { $1 })
+        }
+
+        /// Runs the CLI on gateway `name`'s host and returns its trimmed stdout; throws on a non-zero exit.
         @discardableResult
         func cli(_ arguments: [String], in name: String) throws -> String {
-            let result = try ProcessRunner.run("trackerd", arguments + ["--data-dir", directory(name)])
-            guard result.status == 0 else { throw HarnessError("trackerd \(arguments.first ?? "") exited \(result.status): \(result.stderr)") }
+            let result = try trackerd(arguments, in: name)
+            guard result.status == 0 else { throw HarnessError("trackerd \(arguments.joined(separator: " ")) exited \(result.status): \(result.stderr)") }
             return result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
         }
 

@@ -90,7 +90,8 @@ extension Trackerd {
                 abstract: "Send the affected customers the breach notice by e-mail and SMS.",
                 discussion: """
                 Mail and SMS as for `trackerd notify amendment`: each customer counts as notified \
-                once the MTA accepted its e-mail; running it again sends only what was not sent.
+                once the MTA accepted its e-mail; running it again sends only what was not sent; \
+                exit 75 while another gateway or host is sending notices.
 
                 Examples:
                   trackerd breach notify 3 --text /root/breach-notice.txt

@@ -15,7 +15,8 @@ extension Trackerd {
             notified once the MTA accepted the e-mail; an MTA that fails is retried, then reported \
             (one line per customer, exit 1) and never counted. The register keeps, per customer and \
             channel, when it was sent (never the text): running the same command again sends only \
-            what was not sent. Breach notices are `trackerd breach notify`.
+            what was not sent. One notice run at a time per registry: while another gateway or host \
+            sends notices, exit 75 and nothing sent. Breach notices are `trackerd breach notify`.
             """,
             subcommands: [Amendment.self])
 
@@ -47,8 +48,8 @@ extension Trackerd {
 
         /// Sends `text` by e-mail and SMS to every customer that still needs it, and reports.
         ///
-        /// Refuses before sending anything when mail is not configured (78) or, if an SMS is still
-        /// to go, when no daemon runs (69).
+        /// Refuses before sending anything when mail is not configured (78), when another gateway
+        /// or host is sending notices (75), or, if an SMS is still to go, when no daemon runs (69).
         static func send(_ notice: Registry.NoticeSubject, text: String, mailSubject: String, data: DataDirectoryOptions) throws {
             let (from, transport) = try CLIError.reporting { () -> (MailAddress, SendmailTransport) in
                 let settings = try data.configFile.mailSettings()
@@ -58,22 +59,29 @@ extension Trackerd {
                 return (from, transport)
             }
             let mailSubject = try CLIError.reporting { try NoticeDispatch.validatedSubject(mailSubject) }
-            try data.withRegistry { registry in
-                let pending = try registry.pendingNotices(notice)
-                let client = DaemonClient(dataDirectory: data.resolvedDataDirectory())
-                let needsSMS = pending.contains(where: \.needsSMS)
-                if needsSMS { _ = try client.request(["op": "status"], timeout: .seconds(10)) }
-                let dispatch = NoticeDispatch(registry: registry, subject: notice, from: from, transport: transport)
-                let results = try dispatch.run(pending, text: text, mailSubject: mailSubject, sms: needsSMS ? { number, body in
-                    do {
-                        _ = try client.request(["op": "send", "to": number, "text": body])
-                        return true
-                    } catch let failure as CommandFailure where failure.exitCode == .findings {
-                        return false
-                    }
-                } : nil)
-                try report(results)
+            let dispatched = try data.withRegistry { registry in
+                // Once at a time across the gateways of a shared registry (issue #11): what is pending
+                // is read inside the lock, so two operators never both send what neither has marked.
+                try registry.exclusively(job: "notices") { () throws -> [NoticeDispatch.CustomerResult] in
+                    let pending = try registry.pendingNotices(notice)
+                    let client = DaemonClient(dataDirectory: data.resolvedDataDirectory())
+                    let needsSMS = pending.contains(where: \.needsSMS)
+                    if needsSMS { _ = try client.request(["op": "status"], timeout: .seconds(10)) }
+                    let dispatch = NoticeDispatch(registry: registry, subject: notice, from: from, transport: transport)
+                    return try dispatch.run(pending, text: text, mailSubject: mailSubject, sms: needsSMS ? { number, body in
+                        do {
+                            _ = try client.request(["op": "send", "to": number, "text": body])
+                            return true
+                        } catch let failure as CommandFailure where failure.exitCode == .findings {
+                            return false
+                        }
+                    } : nil)
+                }
             }
+            guard let results = dispatched else {
+                throw CommandFailure(exitCode: .temporaryFailure, message: "notices are being sent from another gateway or host now; run the same command again once it is done")
+            }
+            try report(results)
         }
 
         /// One summary line on stdout; one line per customer not notified on stderr, then exit 1.
