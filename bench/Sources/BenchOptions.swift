@@ -24,6 +24,10 @@ struct BenchOptions {
     /// `--lookup-registry postgres://…`: figure 5 on a PostgreSQL registry (issue #11), in a schema
     /// `bench_N` of its own (kept and reused with `--registry-cache`, else a fresh one per run).
     var lookupRegistry: String?
+    /// `--relay-registry postgres://…`: figures 1–4 with the daemons' registry on PostgreSQL.
+    var relayRegistry: String?
+    /// Clients filling a PostgreSQL registry at once (each a connection of its own); SQLite fills with one.
+    var fillWorkers = 4
     /// Where the data directories and links go: /dev/shm when there is one, because filling a big
     /// registry is one fsync'd transaction per add (ms each on a virtual disk), which would
     /// measure the disk, not trackerd.
@@ -39,7 +43,8 @@ struct BenchOptions {
         usage: trackerd-bench [--trackerd PATH] [--messages N] [--latency-messages N] [--pairs N]
                               [--window N] [--idle-seconds S] [--lookup-customers N] [--lookups N]
                               [--big-registry-relays N] [--log-level LEVEL] [--registry-cache DIR]
-                              [--lookup-registry postgres://USER@HOST/DB]
+                              [--lookup-registry postgres://USER@HOST/DB] [--fill-workers N]
+                              [--relay-registry postgres://USER@HOST/DB]
                               [--workdir DIR] [--skip-big-registry] [--pool-modems 1,2,4]
                               [--pool-radio-delay-ms MS] [--pool-seconds S] [--skip-pool]
         """
@@ -72,6 +77,8 @@ struct BenchOptions {
             case "--log-level": options.logLevel = try value(argument)
             case "--registry-cache": options.registryCache = try value(argument)
             case "--lookup-registry": options.lookupRegistry = try value(argument)
+            case "--relay-registry": options.relayRegistry = try value(argument)
+            case "--fill-workers": options.fillWorkers = try number(argument, minimum: 1)
             case "--workdir": options.workDirectory = try value(argument)
             case "--skip-big-registry": options.skipBigRegistry = true
             case "--pool-modems":

@@ -140,7 +140,9 @@ struct LookupBench {
         fflush(nil)
         let registry = try Registry.initialise(dataDirectory: dataDirectory, registry: url, join: false, gatewayNumber: BenchRegistry.gateway).registry
         let start = ContinuousClock.now
-        try BenchRegistry.fill(registry, customers: 0..<options.lookupCustomers, progress: true)
+        try BenchRegistry.fill(registry, customers: 0..<options.lookupCustomers, progress: true, workers: options.fillWorkers) {
+            try Registry.open(dataDirectory: dataDirectory, location: .postgres(url))
+        }
         result.fillSeconds = (ContinuousClock.now - start).seconds
         return (registry, text)
     }

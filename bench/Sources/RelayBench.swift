@@ -42,13 +42,24 @@ struct RelayBench {
 
     func run() async throws -> Result {
         let dataDirectory = workspace.appendingPathComponent("data-small", isDirectory: true)
-        let registry = try Registry.open(dataDirectory: dataDirectory, create: true)
+        // `--relay-registry postgres://…`: the same figures with the registry on PostgreSQL, in a
+        // fresh schema of their own (issue #11: relays/s with the registry on PostgreSQL).
+        var registryURL: String?
+        let registry: Registry
+        if let base = options.relayRegistry {
+            let text = base + (base.contains("?") ? "&" : "?") + "schema=bench_relay_" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+            registry = try Registry.initialise(dataDirectory: dataDirectory, registry: try PostgresRegistryURL(parsing: text),
+                                               join: false, gatewayNumber: BenchRegistry.gateway).registry
+            registryURL = text
+        } else {
+            registry = try Registry.open(dataDirectory: dataDirectory, create: true)
+        }
         try BenchRegistry.fill(registry, customers: 0..<options.pairs)
         try registry.close()
 
         var result = Result()
         do {
-            let rig = try Rig(options: options, workspace: workspace, dataDirectory: dataDirectory, receive: "storage")
+            let rig = try Rig(options: options, workspace: workspace, dataDirectory: dataDirectory, receive: "storage", registry: registryURL)
             defer { rig.stop() }
             try await rig.warmUp()
             rig.recorder.startRecording()
@@ -65,7 +76,7 @@ struct RelayBench {
             result.storage = try await rig.windowed(options.messages, keeping: result.storage)
         }
         do {
-            let rig = try Rig(options: options, workspace: workspace, dataDirectory: dataDirectory, receive: "direct")
+            let rig = try Rig(options: options, workspace: workspace, dataDirectory: dataDirectory, receive: "direct", registry: registryURL)
             defer { rig.stop() }
             try await rig.warmUp()
             result.direct.latency = try await rig.sequential(options.latencyMessages)

@@ -11,7 +11,7 @@ final class Rig {
     private var sent: [Int]
     private var sequence = 0
 
-    init(options: BenchOptions, workspace: URL, dataDirectory: URL, receive: String) throws {
+    init(options: BenchOptions, workspace: URL, dataDirectory: URL, receive: String, registry: String? = nil) throws {
         self.options = options
         self.receive = receive
         sent = Array(repeating: 0, count: options.pairs)
@@ -25,7 +25,7 @@ final class Rig {
             daemon = try DaemonProcess(
                 executable: options.trackerd, dataDirectory: dataDirectory, device: simulation.linkPath,
                 ownNumber: BenchRegistry.gateway, receive: receive, logLevel: options.logLevel,
-                logPath: workspace.appendingPathComponent("trackerd-\(receive).log").path)
+                logPath: workspace.appendingPathComponent("trackerd-\(receive).log").path, registry: registry)
         } catch {
             simulation.stop()
             throw error

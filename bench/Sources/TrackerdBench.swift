@@ -24,7 +24,8 @@ struct TrackerdBench {
         defer { try? FileManager.default.removeItem(at: workspace) }
         print("trackerd-bench: \(options.trackerd), \(ProcessInfo.processInfo.activeProcessorCount) CPUs, load \(loadAverage()), data in \(workspace.path)")
         print("1–4. daemon on the simulator, 0 ms radio delay: \(options.pairs) trackers → \(options.pairs) phones, "
-            + "\(options.latencyMessages) sequential + \(options.messages) windowed (≤ \(options.window) in flight) relays")
+            + "\(options.latencyMessages) sequential + \(options.messages) windowed (≤ \(options.window) in flight) relays"
+            + (options.relayRegistry == nil ? "" : ", the registry on PostgreSQL"))
         fflush(nil)  // all streams: progress shows when piped
         let relay = try await RelayBench(options: options, workspace: workspace).run()
 
@@ -43,11 +44,12 @@ struct TrackerdBench {
         }
 
         var report = BenchReport()
+        let on = options.relayRegistry == nil ? "" : ", PostgreSQL registry"
         for (mode, figures) in [("direct", relay.direct), ("storage", relay.storage)] {
             if let stalled = figures.stalledAfter {
-                report.add("relays/s, \(mode) mode (\(options.messages) msgs)", "STALLED after \(stalled) relays", target: "≥ 2000 /s", met: false)
+                report.add("relays/s, \(mode) mode\(on) (\(options.messages) msgs)", "STALLED after \(stalled) relays", target: "≥ 2000 /s", met: false)
             } else {
-                report.add("relays/s, \(mode) mode (\(figures.throughputRelayed) msgs)",
+                report.add("relays/s, \(mode) mode\(on) (\(figures.throughputRelayed) msgs)",
                            String(format: "%.0f /s (%.2f s)", figures.relaysPerSecond, figures.throughputElapsed.seconds),
                            target: "≥ 2000 /s", met: figures.relaysPerSecond >= 2000)
             }
