@@ -23,7 +23,9 @@ struct RetentionService: Service {
                     var interval = RetentionSettings.defaults.sweepInterval
                     do {
                         let settings = try registry.retentionSettings()
-                        interval = settings.sweepInterval
+                        // A hand-edited interval below the CLI's floor is taken, but never below a
+                        // second: 0 would sweep in a tight loop.
+                        interval = max(settings.sweepInterval, 1)
                         // Once across the gateways of a shared registry: the one holding the
                         // job's lock sweeps, the others skip this turn (issue #11).
                         let swept = try registry.exclusively(job: "retention") {
