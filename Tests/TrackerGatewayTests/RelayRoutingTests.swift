@@ -144,6 +144,16 @@ import Testing
         ("", "", false),
         ("Vodafone", "VODAFONE", true),
         ("Vodafone", "+15550009001", false),
+        // Every spelling the byte-wise reading takes, and the ones it leaves to the Character path.
+        ("(+1) 555.000/9001", "+15550009001", true),
+        ("+1\t555\r\n0009001", "+15550009001", true),
+        ("+1\u{00A0}555\u{2009}000 9001", "+15550009001", true),
+        ("１５５５０００９００１", "+15550009001", false),
+        ("1+5550009001", "+15550009001", false),
+        ("1+5550009001", "1+5550009001", true),
+        ("++15550009001", "+15550009001", false),
+        ("00", "+", false),
+        ("0015550009001", "15550009001", true),
     ])
     func recognisesTheSameSubscriberAcrossSpellings(_ first: String, _ second: String, _ same: Bool) {
         #expect(SubscriberNumber.same(first, second) == same)
