@@ -46,3 +46,15 @@ public enum NumberMask {
         return head + bullets + String(digits.suffix(shownTail))
     }
 }
+
+/// A number for log metadata, masked when a line is written (``NumberMask``) and not before: the
+/// relay tags every send with its destination, and at `warning` no line is written at all.
+/// Whatever renders it — description, debug description, interpolation — sees only the mask.
+public struct MaskedNumber: CustomStringConvertible, CustomDebugStringConvertible, Sendable {
+    private let number: String
+
+    public init(_ number: String) { self.number = number }
+
+    public var description: String { NumberMask.mask(number) }
+    public var debugDescription: String { description }
+}

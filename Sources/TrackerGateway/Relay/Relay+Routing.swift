@@ -208,7 +208,7 @@ extension Relay {
             guard let current else { continue }
             var log = current.logger
             log[metadataKey: "phone"] = "\(phone.phoneID)"
-            log[metadataKey: "to"] = "\(NumberMask.mask(phone.number))"
+            log[metadataKey: "to"] = .stringConvertible(MaskedNumber(phone.number))
             do {
                 let references = try await port.send(text: current.text, to: phone.number, ucs2: current.isUCS2, purpose: .relay)
                 state.withLock { state in
@@ -318,7 +318,7 @@ extension Relay {
     func sendWithRetries(_ text: String, to number: String, purpose: SendPurpose, kind: RelayDecision.SendKind, via port: any RelayPort, log: Logger) async {
         guard !isGatewayNumber(number) else { return }
         var log = log
-        log[metadataKey: "to"] = "\(NumberMask.mask(number))"
+        log[metadataKey: "to"] = .stringConvertible(MaskedNumber(number))
         let started = clock.now
         var attempt = 0
         while !isShutDown {

@@ -41,7 +41,7 @@ extension Trackerd {
         func run() async throws {
             let level: Logger.Level = verbose ? .info : .warning
             LoggingSystem.bootstrap { label in
-                var handler = StreamLogHandler.standardError(label: label)
+                var handler = DeferredMetadataLogHandler(StreamLogHandler.standardError(label: label))
                 handler.logLevel = level
                 return handler
             }

@@ -103,7 +103,7 @@ extension Trackerd {
             let journal = JournalLogHandler.standardErrorIsJournal(environment: environment)
             LoggingSystem.bootstrap { label in
                 if journal { return JournalLogHandler(logLevel: level) }
-                var handler = StreamLogHandler.standardError(label: label)
+                var handler = DeferredMetadataLogHandler(StreamLogHandler.standardError(label: label))
                 handler.logLevel = level
                 return handler
             }
