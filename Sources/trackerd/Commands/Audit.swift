@@ -7,6 +7,7 @@ extension Trackerd {
     /// `trackerd audit [--since DATE] [--customer ID]` — the metadata-only audit log.
     struct Audit: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "audit",
             abstract: "Print the audit log: who, when, what, which customer — never PII, never a message.",
             discussion: """
             Entries are kept for retention.audit (default 90 days; `trackerd config set retention.audit 60d`).

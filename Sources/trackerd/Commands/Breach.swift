@@ -7,6 +7,7 @@ extension Trackerd {
     /// `trackerd breach record|notify|reported|list|show` — the breach register and its two clocks.
     struct Breach: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "breach",
             abstract: "Document personal-data breaches, notify the customers, record the authority's report.",
             discussion: """
             GDPR Art. 33: the supervisory authority is told within 72 hours of discovery (or the \
@@ -58,6 +59,7 @@ extension Trackerd {
 
         struct Record: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "record",
                 abstract: "Document a breach; prints its id and the authority's deadline.",
                 discussion: """
                 Examples:
@@ -87,6 +89,7 @@ extension Trackerd {
 
         struct Notify: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "notify",
                 abstract: "Send the affected customers the breach notice by e-mail and SMS.",
                 discussion: """
                 Mail and SMS as for `trackerd notify amendment`: each customer counts as notified \
@@ -110,6 +113,7 @@ extension Trackerd {
 
         struct Reported: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "reported",
                 abstract: "Record when the supervisory authority was told, or why no report is needed.",
                 discussion: """
                 Examples:
@@ -147,6 +151,7 @@ extension Trackerd {
 
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "list",
                 abstract: "List breaches with their clocks (no summaries).",
                 discussion: "Examples:\n  trackerd breach list\n  trackerd breach list --json")
             @OptionGroup var data: DataDirectoryOptions
@@ -164,6 +169,7 @@ extension Trackerd {
 
         struct Show: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "show",
                 abstract: "Show one breach with its summary and each customer's notice (recorded in the audit log).",
                 discussion: "Example:\n  trackerd breach show 3")
             @OptionGroup var data: DataDirectoryOptions

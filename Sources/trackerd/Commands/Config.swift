@@ -6,6 +6,7 @@ extension Trackerd {
     /// `trackerd config get|set|list` — settings kept in the registry, shared with the daemon.
     struct Config: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "config",
             abstract: "Read or change settings kept in the registry (the daemon reads them at each sweep).",
             discussion: """
             Keys:
@@ -31,7 +32,7 @@ extension Trackerd {
         }
 
         struct Get: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Print one setting.", discussion: "Example:\n  trackerd config get retention.audit")
+            static let configuration = CommandConfiguration(commandName: "get", abstract: "Print one setting.", discussion: "Example:\n  trackerd config get retention.audit")
             @OptionGroup var data: DataDirectoryOptions
             @Argument(help: ArgumentHelp("The setting.", valueName: "key")) var key: String
 
@@ -47,7 +48,7 @@ extension Trackerd {
         }
 
         struct Set: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Change one setting (audited).", discussion: "Example:\n  trackerd config set retention.after-termination 45d")
+            static let configuration = CommandConfiguration(commandName: "set", abstract: "Change one setting (audited).", discussion: "Example:\n  trackerd config set retention.after-termination 45d")
             @OptionGroup var data: DataDirectoryOptions
             @Argument(help: ArgumentHelp("The setting.", valueName: "key")) var key: String
             @Argument(help: ArgumentHelp("The new value.", valueName: "value")) var value: String
@@ -63,7 +64,7 @@ extension Trackerd {
         }
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Print every setting.", discussion: "Example:\n  trackerd config list --json")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "Print every setting.", discussion: "Example:\n  trackerd config list --json")
             @OptionGroup var data: DataDirectoryOptions
             @OptionGroup var output: OutputOptions
 

@@ -7,6 +7,7 @@ extension Trackerd {
     /// `trackerd customer …` — manage customer accounts.
     struct Customer: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "customer",
             abstract: "Manage customer accounts.",
             discussion: """
             Every command works on the database the daemon uses, while it relays. `list` masks \
@@ -21,6 +22,7 @@ extension Trackerd.Customer {
     /// `trackerd customer add` — registers an adult customer with one or more phones; prints the id.
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Register a customer and print its id.",
             discussion: """
             Numbers are normalised to E.164 (+, 00, spaces, dashes, brackets; national forms with \
@@ -63,6 +65,7 @@ extension Trackerd.Customer {
     /// `trackerd customer list` — every customer, numbers masked.
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List customers (numbers masked).",
             discussion: """
             A customer whose rows cannot be read is named on stderr, without its data, after the \
@@ -110,6 +113,7 @@ extension Trackerd.Customer {
     /// `trackerd customer show ID` — everything held on one customer; audited.
     struct Show: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "show",
             abstract: "Show everything held on one customer (recorded in the audit log).",
             discussion: """
             Examples:
@@ -134,6 +138,7 @@ extension Trackerd.Customer {
     /// `trackerd customer update ID` — corrects fields (the right to rectification); audited.
     struct Update: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "update",
             abstract: "Correct a customer's name, address, e-mail or card token.",
             discussion: """
             Only the fields given change; each passes the rules of `customer add`. Numbers are \
@@ -169,6 +174,7 @@ extension Trackerd.Customer {
     /// `trackerd customer terminate ID` — ends the service and starts the retention clock.
     struct Terminate: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "terminate",
             abstract: "End a customer's service; its data is purged after retention.after-termination.",
             discussion: """
             The customer's trackers stop relaying at once. Its data is kept for the grace period \
@@ -198,6 +204,7 @@ extension Trackerd.Customer {
     /// `trackerd customer erase ID --yes` — crypto-shreds a customer now.
     struct Erase: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "erase",
             abstract: "Erase a customer now: destroy its data key and rows (crypto-shredding).",
             discussion: """
             Irreversible, hence --yes. Refused while a dispute is open. Afterwards `show` and \
@@ -227,6 +234,7 @@ extension Trackerd.Customer {
     /// `trackerd customer export ID [--out FILE]` — all data held, as JSON (the access right); audited.
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "export",
             abstract: "Write everything held on a customer as JSON (the right of access).",
             discussion: """
             Includes every field, phone, tracker, notice date and the audit entries about the \
@@ -276,11 +284,13 @@ extension Trackerd.Customer {
     /// `trackerd customer dispute open|close ID --note TEXT`.
     struct Dispute: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "dispute",
             abstract: "Open or close a dispute hold, which keeps a terminated customer's data past retention.",
             subcommands: [Open.self, Close.self])
 
         struct Open: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "open",
                 abstract: "Open a dispute: nothing of this customer is purged until it is closed.",
                 discussion: """
                 The note is sealed with the customer's data (it never enters the audit log).
@@ -300,6 +310,7 @@ extension Trackerd.Customer {
 
         struct Close: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "close",
                 abstract: "Close a dispute: retention applies again from the next sweep.",
                 discussion: """
                 Examples:

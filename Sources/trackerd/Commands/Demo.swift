@@ -10,6 +10,7 @@ extension Trackerd {
     /// `trackerd demo` — the whole gateway against the bundled simulator, step by step.
     struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "demo",
             abstract: "Run the gateway against the bundled simulator and show what each phone receives.",
             discussion: """
             Starts the simulator in-process (a virtual modem on a pseudo-terminal and a virtual \

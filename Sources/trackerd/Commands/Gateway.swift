@@ -6,6 +6,7 @@ extension Trackerd {
     /// `trackerd gateway number add|remove|list` — the gateway's own numbers, kept in the registry.
     struct Gateway: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "gateway",
             abstract: "Manage the gateway's own numbers (the numbers of its modems' SIMs).",
             subcommands: [Number.self])
     }
@@ -15,6 +16,7 @@ extension Trackerd.Gateway {
     /// `trackerd gateway number …` — issue #10: gateway numbers are registry facts.
     struct Number: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "number",
             abstract: "Add, remove or list the gateway's own numbers.",
             discussion: """
             The registry is the one source of truth for them: none can be registered as a phone or \
@@ -29,6 +31,7 @@ extension Trackerd.Gateway.Number {
     /// `trackerd gateway number add E164` — prints the number in E.164.
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a gateway number and print it in E.164.",
             discussion: """
             Refused when the number is a phone's, a tracker's or already a gateway number.
@@ -53,6 +56,7 @@ extension Trackerd.Gateway.Number {
     /// `trackerd gateway number remove E164`.
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Remove a gateway number; trackers stop counting it among the numbers they know.",
             discussion: """
             Stop the daemon's use of the number (its modem) first: `run` refuses a number that is \
@@ -74,6 +78,7 @@ extension Trackerd.Gateway.Number {
     /// `trackerd gateway number list` — the operator's own numbers, in clear (they are not PII).
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List the gateway numbers, in the order they were added.",
             discussion: """
             Examples:

@@ -6,6 +6,7 @@ extension Trackerd {
     /// `trackerd init` — creates the data directory, the master key and the database.
     struct Init: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "init",
             abstract: "Create the data directory (0700), a new master key and an empty registry (both 0600).",
             discussion: """
             The key and the database are each written whole or not at all: on a full disk init \

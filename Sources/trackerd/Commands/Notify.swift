@@ -6,6 +6,7 @@ extension Trackerd {
     /// `trackerd notify amendment` — a privacy-policy amendment by e-mail and SMS.
     struct Notify: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "notify",
             abstract: "Send customers a privacy-policy amendment by e-mail and SMS.",
             discussion: """
             E-mail goes through the host's MTA (TRACKERD_MAIL_SENDMAIL, default \
@@ -22,6 +23,7 @@ extension Trackerd {
 
         struct Amendment: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "amendment",
                 abstract: "Notify every active customer of a privacy-policy amendment.",
                 discussion: """
                 A customer who terminates within 30 days of the day its e-mail was accepted is \

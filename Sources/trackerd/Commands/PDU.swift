@@ -17,6 +17,7 @@ extension Trackerd {
 extension Trackerd.PDU {
     struct Decode: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "decode",
             abstract: "Decode a PDU as a modem prints it after +CMGR:/+CMT: (SMSC address first).",
             discussion: """
             Prints one JSON object. A PDU that cannot be decoded gives one line on stderr and exit 65.
@@ -42,6 +43,7 @@ extension Trackerd.PDU {
 
     struct Encode: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "encode",
             abstract: "Encode a text as SMS-SUBMIT PDU(s) ready for AT+CMGS.",
             discussion: """
             Prints a JSON array, one object per part: {"pdu": hex with a 00 SMSC prefix, \

@@ -6,6 +6,7 @@ extension Trackerd {
     /// `trackerd phone …` — manage customers' phones.
     struct Phone: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "phone",
             abstract: "Manage the phones that receive positions.",
             subcommands: [Add.self, Remove.self, List.self])
     }
@@ -15,6 +16,7 @@ extension Trackerd.Phone {
     /// `trackerd phone add` — adds a phone to an active customer; prints the id.
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a phone to a customer and print its id.",
             discussion: """
             A number is a phone or a tracker, never both, never the gateway's own, never twice.
@@ -41,6 +43,7 @@ extension Trackerd.Phone {
     /// `trackerd phone remove ID` — removes a phone and frees its number.
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Remove a phone; an active customer keeps at least one.",
             discussion: """
             Examples:
@@ -59,6 +62,7 @@ extension Trackerd.Phone {
     /// `trackerd phone list` — phones with masked numbers.
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List phones (numbers masked).",
             discussion: """
             A phone whose row cannot be read is named on stderr after the others; the exit code is then 65.

@@ -7,6 +7,7 @@ extension Trackerd {
     /// `trackerd ports` — the serial ports libserialport sees, with USB identities.
     struct Ports: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "ports",
             abstract: "List serial ports (USB modems show vendor and product ids).",
             discussion: """
             Pseudo-terminals (such as the simulator's link) are not listed: libserialport \

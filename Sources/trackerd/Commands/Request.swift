@@ -11,6 +11,7 @@ extension Trackerd {
     /// `trackerd request open|verify|close|list|show` — the register of data-subject requests.
     struct Request: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "request",
             abstract: "Keep the register of data-subject requests, each with its due date.",
             discussion: """
             A request is due rights.deadline after it was received (10 days unless `trackerd config \
@@ -59,6 +60,7 @@ extension Trackerd {
 
         struct Open: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "open",
                 abstract: "Log a request; prints its id and due date.",
                 discussion: """
                 A request received in the future is refused. One logged after its due date had \
@@ -96,6 +98,7 @@ extension Trackerd {
 
         struct Verify: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "verify",
                 abstract: "Record how the requester's identity was confirmed.",
                 discussion: """
                 The method is sealed with the customer's data; the audit log records only that it happened.
@@ -115,6 +118,7 @@ extension Trackerd {
 
         struct Close: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "close",
                 abstract: "Close a request: done (needs a verified requester), refused or withdrawn.",
                 discussion: """
                 Examples:
@@ -138,6 +142,7 @@ extension Trackerd {
 
         struct List: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "list",
                 abstract: "List requests with their clocks (no notes).",
                 discussion: """
                 Clock: on-track, near (due within 2 days), overdue, closed-on-time, closed-late.
@@ -166,6 +171,7 @@ extension Trackerd {
 
         struct Show: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "show",
                 abstract: "Show one request with its notes (recorded in the audit log).",
                 discussion: "Example:\n  trackerd request show 3")
             @OptionGroup var data: DataDirectoryOptions

@@ -6,11 +6,13 @@ extension Trackerd {
     /// `trackerd retention sweep [--dry-run]` — purge what retention says is due.
     struct Retention: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "retention",
             abstract: "Apply the retention policy.",
             subcommands: [Sweep.self])
 
         struct Sweep: ParsableCommand {
             static let configuration = CommandConfiguration(
+                commandName: "sweep",
                 abstract: "Purge terminated customers past retention and old audit entries, now.",
                 discussion: """
                 A terminated customer is purged (crypto-shredded) once retention.after-termination \

@@ -9,6 +9,7 @@ extension Trackerd {
     /// `trackerd run` — the daemon: relays tracker SMS to their owners' phones and keeps nothing.
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "run",
             abstract: "Run the gateway daemon on one modem or a pool of modems.",
             discussion: """
             Opens each modem (a real serial device through libserialport, a pseudo-terminal \

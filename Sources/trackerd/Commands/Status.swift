@@ -7,6 +7,7 @@ extension Trackerd {
     /// `trackerd status` — asks the running daemon how the modem and the relay are doing.
     struct Status: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "status",
             abstract: "Show the running daemon's modem state, signal, counters and last error.",
             discussion: """
             Talks to the daemon's control socket in the data directory. Exit 0 when every modem \

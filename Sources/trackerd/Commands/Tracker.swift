@@ -9,6 +9,7 @@ extension Trackerd {
     /// `trackerd tracker …` — manage customers' trackers.
     struct Tracker: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "tracker",
             abstract: "Manage GPS trackers.",
             subcommands: [Add.self, Remove.self, List.self, Provision.self])
     }
@@ -18,6 +19,7 @@ extension Trackerd.Tracker {
     /// `trackerd tracker add` — adds a tracker to an active customer; prints the id.
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "add",
             abstract: "Add a tracker to a customer and print its id.",
             discussion: """
             Models: tk103, xexun, gt06, teltonika, generic. The password is the tracker's own \
@@ -49,6 +51,7 @@ extension Trackerd.Tracker {
     /// `trackerd tracker remove ID` — removes a tracker and frees its number.
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "remove",
             abstract: "Remove a tracker; its messages are then deleted unread as from a stranger.",
             discussion: """
             Examples:
@@ -67,6 +70,7 @@ extension Trackerd.Tracker {
     /// `trackerd tracker list` — trackers with masked numbers.
     struct List: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "list",
             abstract: "List trackers (numbers masked).",
             discussion: """
             A tracker whose row cannot be read (an unknown model, a sealed field that does not open) \
@@ -108,6 +112,7 @@ extension Trackerd.Tracker {
     /// `trackerd tracker provision ID` — makes the gateway's number the tracker's admin number.
     struct Provision: ParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "provision",
             abstract: "Send the tracker its model's admin-number command through the running daemon.",
             discussion: """
             The daemon sends the commands that make the gateway's numbers — as many of the pool's \
