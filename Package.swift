@@ -38,8 +38,10 @@ let package = Package(
         ),
         // Byte pipes to a modem: libserialport for real ports, termios for ptys, a scripted double.
         .target(name: "SerialTransport", dependencies: ["CSerialPort"]),
-        // Line framing, classifier and the AT command state machine: pure, no I/O.
-        .target(name: "ATEngine"),
+        // Line framing, classifier and the AT command state machine: pure, no I/O. It knows the
+        // daemon's instant type only to export entry points specialised for it (the generic ones
+        // serve tests' clocks); it reads no clock.
+        .target(name: "ATEngine", dependencies: ["MonotonicTime"]),
         // The SMS PDU codec (TS 23.040 / 23.038): pure, no I/O.
         .target(name: "SMSCodec"),
         // One monotonic time line (system or a test's hand) for the modem threads and the relay.
