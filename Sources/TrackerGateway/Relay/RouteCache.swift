@@ -36,7 +36,9 @@ public final class RouteCache: SenderDirectory, @unchecked Sendable {
     let base: any SenderDirectory & ChangeTracking
     let trackerCapacity: Int
     let strangerCapacity: Int
-    private let key = SymmetricKey(size: .bits256)
+    /// Keyed once with a key that is never stored: each look-up copies it and hashes the sender,
+    /// instead of deriving the HMAC's inner and outer pads again for every message.
+    private let keyed = HMAC<SHA256>(key: SymmetricKey(size: .bits256))
     private let state = Mutex(State())
 
     public init(_ base: any SenderDirectory & ChangeTracking, trackerCapacity: Int = 4_096, strangerCapacity: Int = 1_024) {
@@ -51,7 +53,9 @@ public final class RouteCache: SenderDirectory, @unchecked Sendable {
 
     public func role(of sender: String) throws -> SenderRole {
         let token = try base.changeToken()
-        let cacheKey = Data(HMAC<SHA256>.authenticationCode(for: Data(sender.utf8), using: key))
+        var mac = keyed
+        mac.update(data: Array(sender.utf8))
+        let cacheKey = Data(mac.finalize())
         let cached: SenderRole? = state.withLock { state in
             if state.token != token { state = State(token: token, hits: state.hits, misses: state.misses) }
             if let route = state.trackers[cacheKey] {

@@ -79,7 +79,8 @@ final class SQLiteRegistryStore: RegistryStore, @unchecked Sendable {
                     connection = try DatabaseQueue(path: path, configuration: configuration)
                     versionConnection = connection
                 }
-                return try connection.inDatabase { db in try Int64.fetchOne(db, sql: "PRAGMA data_version") } ?? 0
+                // Asked before every sender look-up: the statement is prepared once per connection.
+                return try connection.inDatabase { db in try Int64.fetchOne(db.cachedStatement(sql: "PRAGMA data_version")) } ?? 0
             }
             return changes.token(external: version)
         } catch {
