@@ -1,4 +1,7 @@
+// A module of its own in the package; compiled into the same module by fuzz/at/run.sh.
+#if canImport(MonotonicTime)
 import MonotonicTime
+#endif
 /// The AT command/response state machine: bytes in, events out; commands in, bytes out.
 ///
 /// ITU-T V.250 §5 / TS 27.007 §4–5 — one command line at a time, answered by information
