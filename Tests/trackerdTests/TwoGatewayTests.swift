@@ -156,9 +156,15 @@ struct TwoGatewayTests {
         try world.simulation.raiseAlarm(tracker: Self.tracker, kind: "third alarm")
         #expect(await world.delivered("third alarm", to: [Self.phones[0]]) == [1])
         #expect(world.simulation.storedMessages(modem: Self.gatewayA)?.count == 1, "A's copy waits on A's SIM")
+        // A report only A's number got while A was down waits on A's SIM too, for A to relay it.
+        let onlyToA = "lat:51.500729 long:-0.124625 speed:0.00 only to A"
+        try world.simulation.send(from: Self.tracker, text: onlyToA, to: Self.gatewayA)
+        #expect(await poll { world.simulation.storedMessages(modem: Self.gatewayA)?.count == 2 }, "the report waits on A's SIM")
         try await world.start("a")
         #expect(await poll { world.simulation.storedMessages(modem: Self.gatewayA)?.isEmpty == true }, "A deletes the copy B relayed")
         #expect(world.copies(of: "third alarm", on: Self.phones[0]) == 1)
+        #expect(await world.delivered(onlyToA, to: [Self.phones[0]]) == [1], "A, back, relays what it alone received")
+        #expect(world.copies(of: onlyToA, on: Self.phones[1]) == 0)
 
         // Nothing of a report reached PostgreSQL's files or its write-ahead log.
         try await Task.sleep(for: .seconds(1))
