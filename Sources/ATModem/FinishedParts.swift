@@ -42,8 +42,8 @@ struct FinishedParts: Sendable {
         }
     }
 
-    /// Parts of a message finished without a slot (direct mode) or deleted as one.
-    mutating func finish(_ marks: [PartMark]) {
+    /// Adds a deleted message's parts, forgetting the oldest beyond `capacity`.
+    private mutating func finish(_ marks: [PartMark]) {
         for mark in marks where finished.insert(mark).inserted {
             if order.count < capacity {
                 order.append(mark)
@@ -57,7 +57,6 @@ struct FinishedParts: Sendable {
 
     func isFinished(_ mark: PartMark) -> Bool { finished.contains(mark) }
 
-    /// Slots whose message is handed out (for tests and status).
-    var inHandCount: Int { inHand.count }
+    /// Parts remembered as finished (never more than `capacity`).
     var finishedCount: Int { finished.count }
 }

@@ -10,6 +10,13 @@ enum BenchRegistry {
     static func phone(_ i: Int) -> String { "+1555" + digits(2_000_000 + i) }
     static func tracker(_ i: Int) -> String { "+1556" + digits(2_000_000 + i) }
 
+    /// `base` (a registry URL) pointed at PostgreSQL schema `schema`, plus a random suffix when
+    /// `unique`, so a run never meets another run's rows.
+    static func url(_ base: String, schema: String, unique: Bool) -> String {
+        let suffix = unique ? "_" + String(UInt32.random(in: 0...UInt32.max), radix: 16) : ""
+        return base + (base.contains("?") ? "&" : "?") + "schema=\(schema)\(suffix)"
+    }
+
     private static func digits(_ value: Int) -> String {
         let text = String(value)
         return String(repeating: "0", count: max(0, 7 - text.count)) + text

@@ -127,8 +127,7 @@ struct LookupBench {
     /// The registry on PostgreSQL: schema `bench_N` (with `--registry-cache`, kept for the next run
     /// with its key in the cache directory), else `bench_N_<random>`, filled when new.
     func openPostgres(_ base: String, dataDirectory: URL, result: inout Result) throws -> (Registry, String) {
-        let suffix = options.registryCache == nil ? "_" + String(UInt32.random(in: 0...UInt32.max), radix: 16) : ""
-        let text = base + (base.contains("?") ? "&" : "?") + "schema=bench_\(options.lookupCustomers)\(suffix)"
+        let text = BenchRegistry.url(base, schema: "bench_\(options.lookupCustomers)", unique: options.registryCache == nil)
         let url = try PostgresRegistryURL(parsing: text)
         let key = dataDirectory.appendingPathComponent(Registry.masterKeyFileName).path
         if FileManager.default.fileExists(atPath: key) {

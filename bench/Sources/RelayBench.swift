@@ -47,7 +47,7 @@ struct RelayBench {
         var registryURL: String?
         let registry: Registry
         if let base = options.relayRegistry {
-            let text = base + (base.contains("?") ? "&" : "?") + "schema=bench_relay_" + String(UInt32.random(in: 0...UInt32.max), radix: 16)
+            let text = BenchRegistry.url(base, schema: "bench_relay", unique: true)
             registry = try Registry.initialise(dataDirectory: dataDirectory, registry: try PostgresRegistryURL(parsing: text),
                                                join: false, gatewayNumber: BenchRegistry.gateway).registry
             registryURL = text
