@@ -203,7 +203,9 @@ import Testing
         let queued = try RawClient(path: server.path)
         queued.write("x\n")
         server.stop()
-        #expect(serverThreads.allSatisfy { !ProcessThreads.isAlive($0) })
+        // stop() has joined the thread; the kernel drops its /proc/self/task entry a moment after
+        // the join returns (the tid is cleared at exit, the task reaped just after), so look until it goes.
+        #expect(pollBlocking(timeout: .seconds(2)) { serverThreads.allSatisfy { !ProcessThreads.isAlive($0) } })
         #expect(!FileManager.default.fileExists(atPath: server.path))
         for client in [waiting, halfLine, queued] + idle { #expect(client.readLine() == nil) }
         // A reply that comes after the stop has nowhere to go and harms nothing.
