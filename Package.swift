@@ -111,11 +111,19 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            // The release daemon is linked by lld (the toolchain's) and not position-independent:
-            // a static PIE applies ~3 MiB of relocations at every start and dirties the pages they
-            // land on; without them the peak RSS measured 28.1 MiB instead of 31.4 (bench/README.md).
+            // The release daemon is linked by lld (the toolchain's) for its peak RSS (bench/README.md,
+            // "Peak RSS"): not position-independent (a static PIE applies ~3 MiB of relocations at
+            // every start and dirties the pages they land on: 31.4 → 28.1 MiB); without the Swift
+            // runtime's --export-dynamic (43,000 symbols the dynamic linker pages through: −1.9 MiB);
+            // and its functions in the order of packaging/trackerd.order, the ones a running daemon
+            // executes first (with scripts/packaging/release-flags.sh's -function-sections: −6.3 MiB).
             linkerSettings: [
-                .unsafeFlags(["-use-ld=lld", "-Xlinker", "-no-pie", "-Xclang-linker", "-no-pie"], .when(platforms: [.linux], configuration: .release)),
+                .unsafeFlags([
+                    "-use-ld=lld", "-Xlinker", "-no-pie", "-Xclang-linker", "-no-pie",
+                    "-Xlinker", "--no-export-dynamic",
+                    "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/packaging/trackerd.order",
+                    "-Xlinker", "--no-warn-symbol-ordering",
+                ], .when(platforms: [.linux], configuration: .release)),
             ]
         ),
         // Prints the DESIGN.md performance figures (bench/run.sh, `make bench`); asserts nothing.

@@ -5,8 +5,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
 echo "machine: $(nproc) CPUs; $(uptime)"
-# The daemon as `make install` and `make deb` ship it: release, the Swift runtime linked statically.
-flags=(-c release --static-swift-stdlib)
+# The daemon as `make install` and `make deb` ship it (scripts/packaging/release-flags.sh).
+source scripts/packaging/release-flags.sh
+flags=("${release_flags[@]}")
 "$SWIFT" build "${flags[@]}" --product trackerd
 "$SWIFT" build "${flags[@]}" --product trackerd-bench
 BIN=$("$SWIFT" build "${flags[@]}" --show-bin-path)

@@ -7,8 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SWIFT=${SWIFT:-swift}
 echo "machine: $(nproc) CPUs; $(uptime)"
-# The daemon as `make install` ships it (the Swift runtime linked statically), as bench/run.sh builds it.
-flags=(-c release --static-swift-stdlib)
+# The daemon as `make install` ships it (scripts/packaging/release-flags.sh), as bench/run.sh builds it.
+source scripts/packaging/release-flags.sh
+flags=("${release_flags[@]}")
 "$SWIFT" build "${flags[@]}" --product trackerd
 "$SWIFT" build "${flags[@]}" --product trackerd-soak
 BIN=$("$SWIFT" build "${flags[@]}" --show-bin-path)

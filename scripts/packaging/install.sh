@@ -6,8 +6,8 @@
 #   UNITDIR: where the unit goes (default $PREFIX/lib/systemd/system; the .deb uses /lib/systemd/system)
 #   SKIP_BUILD=1: install what .build/$CONFIGURATION already holds (the layout test uses the debug build)
 #
-# The release build links the Swift runtime statically (--static-swift-stdlib), so the binaries
-# need only Debian's libc, libstdc++, libserialport and libsqlite3 at run time.
+# The release build (scripts/packaging/release-flags.sh) links the Swift runtime statically, so the
+# binaries need only Debian's libc, libstdc++, libserialport and libsqlite3 at run time.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 PREFIX=${PREFIX:-/usr/local}
@@ -21,7 +21,7 @@ share="$DESTDIR$PREFIX/share"
 cd "$root"
 if [ "${SKIP_BUILD:-}" != 1 ]; then
   flags=(-c "$CONFIGURATION")
-  [ "$CONFIGURATION" = release ] && flags+=(--static-swift-stdlib)
+  if [ "$CONFIGURATION" = release ]; then source scripts/packaging/release-flags.sh; flags=("${release_flags[@]}"); fi
   "$SWIFT" build "${flags[@]}" --product trackerd
   "$SWIFT" build "${flags[@]}" --product trackersim
 fi
