@@ -55,7 +55,10 @@ public struct CommandEngine<Instant: InstantProtocol>: Sendable where Instant.Du
     }
 
     private var state: State = .idle
+    /// Urgent commands first, then ordinary ones, each in the order they came.
     private var queue: [Queued] = []
+    /// How many of `queue`'s first entries are urgent.
+    private var urgentQueued = 0
     private var pendingURC: PendingURC?
     private var framer: LineFramer
     private let classifier: LineClassifier
@@ -86,7 +89,12 @@ public struct CommandEngine<Instant: InstantProtocol>: Sendable where Instant.Du
             actions.append(.complete(id, .failure(.invalidCommand(command: command.text, reason: reason))))
             return actions
         }
-        queue.append(Queued(id: id, command: command))
+        if command.isUrgent {
+            queue.insert(Queued(id: id, command: command), at: urgentQueued)
+            urgentQueued += 1
+        } else {
+            queue.append(Queued(id: id, command: command))
+        }
         startNextIfIdle(now: now, into: &actions)
         updateTimer(into: &actions)
         return actions
@@ -151,6 +159,7 @@ public struct CommandEngine<Instant: InstantProtocol>: Sendable where Instant.Du
         var actions: [Action] = []
         if let index = queue.firstIndex(where: { $0.id == id }) {
             let queued = queue.remove(at: index)
+            if queued.command.isUrgent { urgentQueued -= 1 }
             actions.append(.complete(id, .failure(.cancelled(command: queued.command.text))))
             return actions
         }
@@ -190,6 +199,7 @@ public struct CommandEngine<Instant: InstantProtocol>: Sendable where Instant.Du
             actions.append(.complete(queued.id, .failure(.transportClosed(command: queued.command.text))))
         }
         queue.removeAll()
+        urgentQueued = 0
         framer.reset()
         updateTimer(into: &actions)
         return actions
@@ -306,6 +316,7 @@ public struct CommandEngine<Instant: InstantProtocol>: Sendable where Instant.Du
     private mutating func startNextIfIdle(now: Instant, into actions: inout [Action]) {
         guard case .idle = state, !queue.isEmpty else { return }
         let next = queue.removeFirst()
+        if next.command.isUrgent { urgentQueued -= 1 }
         var bytes = Array(next.command.text.utf8)
         bytes.append(ASCII.cr)
         actions.append(.write(bytes))

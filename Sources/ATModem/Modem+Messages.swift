@@ -54,7 +54,7 @@ extension Modem {
     // MARK: - Slot commands
 
     /// Runs `+<body>` (e.g. `+CMGR=3`) on a slot of `storage`, selecting the memory first when needed.
-    func slotCommand(_ body: String, storage: String, timeout: Duration? = nil, completion: @escaping @Sendable (Result<ATResponse, ModemError>) -> Void) {
+    func slotCommand(_ body: String, storage: String, timeout: Duration? = nil, urgent: Bool = false, completion: @escaping @Sendable (Result<ATResponse, ModemError>) -> Void) {
         let selection = book.selection(for: storage)
         let text: String
         switch selection {
@@ -64,7 +64,7 @@ extension Modem {
             let receive = book.receiveStorage
             text = "AT+CPMS=\"\(memory)\",\"\(receive)\",\"\(receive)\";" + body
         }
-        enqueue(ATCommand(text, timeout: timeout ?? configuration.commandTimeout)) { [weak self] result in
+        enqueue(ATCommand(text, timeout: timeout ?? configuration.commandTimeout, urgent: urgent)) { [weak self] result in
             if case .select(let memory) = selection {
                 self?.assumeIsolated { $0.book.selectionFinished(memory, succeeded: (try? result.get()) != nil) }
             }
@@ -170,10 +170,12 @@ extension Modem {
         }
     }
 
-    /// Starts a `+CMGD`; the book hears of its end, and a `+CMTI` that overtook it is read then.
+    /// Starts a `+CMGD`, ahead of the reads and sends queued (it frees a slot the network may be
+    /// waiting for); the book hears of its end, and a `+CMTI` that overtook it is read then. A
+    /// chained `+CPMS` stays right: the book takes the memory from each selection as it completes.
     func deleteNow(_ slot: StorageSlot, completion: (@Sendable (Result<Void, ModemError>) -> Void)? = nil) {
         book.deleteStarted(slot)
-        slotCommand("+CMGD=\(slot.index)", storage: slot.storage) { [weak self] result in
+        slotCommand("+CMGD=\(slot.index)", storage: slot.storage, urgent: true) { [weak self] result in
             self?.assumeIsolated { modem in
                 if modem.book.deleteFinished(slot) { modem.readIndicated(slot) }
             }

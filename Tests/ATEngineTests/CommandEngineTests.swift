@@ -115,6 +115,50 @@ struct CommandEngineTests {
         #expect(harness.timer == nil)
     }
 
+    /// Urgent commands (a `+CMGD`) go ahead of the ordinary ones queued, behind the one running
+    /// and the urgent ones before them. `step`s after the running `AT+CMGR=1`: `+X` queues X
+    /// urgent, `X` ordinary, `-X` cancels the queued X, `close` closes the transport (and then
+    /// `AT+CMGR=1` runs again). Each row lists the command lines written, in order.
+    struct UrgentRow: Sendable, CustomTestStringConvertible {
+        var steps: [String]
+        var written: [String]
+        var testDescription: String { steps.joined(separator: " ") }
+    }
+
+    static let urgentRows: [UrgentRow] = [
+        .init(steps: ["AT+CMGS=9", "AT+CMGR=2", "+AT+CMGD=1"], written: ["AT+CMGR=1", "AT+CMGD=1", "AT+CMGS=9", "AT+CMGR=2"]),
+        .init(steps: ["AT+CMGR=2", "+AT+CMGD=1", "AT+CMGR=3", "+AT+CMGD=2"], written: ["AT+CMGR=1", "AT+CMGD=1", "AT+CMGD=2", "AT+CMGR=2", "AT+CMGR=3"]),
+        .init(steps: ["+AT+CMGD=1", "+AT+CMGD=2"], written: ["AT+CMGR=1", "AT+CMGD=1", "AT+CMGD=2"]),
+        .init(steps: ["AT+CMGR=2", "+AT+CMGD=1", "-AT+CMGD=1", "+AT+CMGD=2", "AT+CMGR=3"], written: ["AT+CMGR=1", "AT+CMGD=2", "AT+CMGR=2", "AT+CMGR=3"]),
+        .init(steps: ["AT+CMGR=2", "+AT+CMGD=1", "close", "AT+CMGR=4", "+AT+CMGD=3"], written: ["AT+CMGR=1", "AT+CMGR=1", "AT+CMGD=3", "AT+CMGR=4"]),
+        .init(steps: ["AT+CSQ", "AT+CREG?"], written: ["AT+CMGR=1", "AT+CSQ", "AT+CREG?"]),
+    ]
+
+    @Test(arguments: urgentRows)
+    func urgentCommandsGoAheadOfOrdinaryOnes(_ row: UrgentRow) {
+        var harness = EngineHarness()
+        var ids: [String: UInt64] = [:]
+        var next: UInt64 = 1
+        harness.enqueue(ATCommand("AT+CMGR=1"), id: next)
+        for step in row.steps {
+            next += 1
+            if step == "close" {
+                harness.record(harness.engine.transportClosed())
+                harness.enqueue(ATCommand("AT+CMGR=1"), id: next)
+            } else if step.hasPrefix("-") {
+                if let id = ids[String(step.dropFirst())] { harness.record(harness.engine.cancel(CommandID(id), now: harness.now)) }
+            } else {
+                let urgent = step.hasPrefix("+")
+                let text = urgent ? String(step.dropFirst()) : step
+                ids[text] = next
+                harness.enqueue(ATCommand(text, urgent: urgent), id: next)
+            }
+        }
+        while !harness.engine.isIdle { harness.receive("\r\nOK\r\n") }
+        #expect(harness.writtenText == row.written.map { $0 + "\\r" }.joined(separator: "|"))
+        #expect(harness.engine.queuedCount == 0)
+    }
+
     @Test func transportClosedFailsRunningAndQueuedCommands() {
         var harness = EngineHarness()
         harness.enqueue(ATCommand("AT+CMGR=1"), id: 1)
