@@ -21,8 +21,8 @@ public struct ATCommand: Sendable, Equatable {
     /// How long to wait for the prompt, and again for the final result after the payload.
     public var timeout: Duration
     /// Queued ahead of every ordinary command (behind the one running and the urgent ones queued
-    /// before it): a `+CMGD` frees a slot of the SIM (behind a burst's reads and sends it let the
-    /// SIM fill, so the network held back new messages), a `+CNMA` is what the network waits for.
+    /// before it): a `+CMGD` frees a slot of the SIM, and behind a burst's reads and sends it let
+    /// the SIM fill, so the network held back new messages.
     public var isUrgent: Bool
 
     public init(_ text: String, payload: [UInt8]? = nil, timeout: Duration = .seconds(5), urgent: Bool = false) {

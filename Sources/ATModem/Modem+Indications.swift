@@ -108,11 +108,9 @@ extension Modem {
         return accept(deliver, slot: nil)
     }
 
-    /// `+CNMA` (RP-ACK) or `+CNMA=2` (RP-ERROR), ahead of the sends queued: the network waits
-    /// for it (and the modem holds the next `+CMT` until it is given), while each send ahead of it
-    /// can take seconds on a real network.
+    /// `+CNMA` (RP-ACK) or `+CNMA=2` (RP-ERROR), queued behind nothing the relay sends later.
     private func acknowledge(positively: Bool) {
-        enqueue(ATCommand(positively ? "AT+CNMA" : "AT+CNMA=2", timeout: configuration.commandTimeout, urgent: true)) { _ in }
+        enqueue(ATCommand(positively ? "AT+CNMA" : "AT+CNMA=2", timeout: configuration.commandTimeout)) { _ in }
     }
 
     // MARK: - Reassembly

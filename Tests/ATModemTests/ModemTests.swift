@@ -223,42 +223,6 @@ import Testing
         await modem.close()
     }
 
-    enum UrgentCase: String, CaseIterable, CustomStringConvertible {
-        case deleteInStorageMode, acknowledgementInDirectMode
-        var description: String { rawValue }
-    }
-
-    /// A `+CMGD` (it frees a SIM slot) and a `+CNMA` (the network waits for it) are written right
-    /// after the command running, ahead of an ordinary command queued before them.
-    @Test(arguments: UrgentCase.allCases)
-    func freeingAndAcknowledgingGoAheadOfQueuedCommands(_ kind: UrgentCase) async throws {
-        let transport = Self.readyModem()
-        transport.on("AT+CREG?", reply: Self.okReply)
-        transport.on("AT+CMGD=5", reply: Self.okReply)
-        transport.on("AT+CSQ", reply: "")  // no answer: it runs until the test gives its OK
-        let direct = kind == .acknowledgementInDirectMode
-        let modem = Self.modem(transport, ModemConfiguration(receiveMode: direct ? .direct : .storage), inbox: ModemInbox())
-        try await modem.start()
-        let running = Task { try await modem.execute("AT+CSQ") }
-        #expect(await poll(timeout: .seconds(5)) { transport.commands.contains("AT+CSQ") })
-        let queued = Task { try await modem.execute("AT+CREG?") }
-        #expect(await poll(timeout: .seconds(5)) { await modem.queuedCommands == 1 })
-        let urgent = direct ? "AT+CNMA" : "AT+CMGD=5"
-        if direct {
-            let hex = Self.deliverHex(text: "lat:14.632742 long:121.001790")[0]
-            transport.inject("\r\n+CMT: ,\(Self.tpduLength(ofHex: hex))\r\n\(hex)\r\n")
-        } else {
-            Task { try await modem.delete(StorageSlot(storage: "SM", index: 5)) }
-        }
-        #expect(await poll(timeout: .seconds(5)) { await modem.queuedCommands == 2 })
-        transport.inject(Self.okReply)
-        _ = try await running.value
-        _ = try await queued.value
-        let after = Array(transport.commands.drop { $0 != "AT+CSQ" })
-        #expect(after == ["AT+CSQ", urgent, "AT+CREG?"])
-        await modem.close()
-    }
-
     @Test func sweepHandsOutEachStoredMessageOnceAndSkipsWhatItHandedOut() async throws {
         let transport = Self.readyModem()
         let first = Self.deliverHex(from: "+4917011111111", text: "GPS:1 Sat:7 Lat:54.71473 Long:25.30304")[0]
