@@ -108,7 +108,10 @@ extension Modem {
         return accept(deliver, slot: nil)
     }
 
-    /// `+CNMA` (RP-ACK) or `+CNMA=2` (RP-ERROR), queued behind nothing the relay sends later.
+    /// `+CNMA` (RP-ACK) or `+CNMA=2` (RP-ERROR), queued behind nothing the relay sends later but
+    /// behind the sends already queued, on purpose: the modem holds the next `+CMT` until this is
+    /// given, so it is the daemon's backpressure. Made urgent, it let the daemon take messages faster
+    /// than it could send them under faults; the soak lost 196 of 1,000 at kill -9 instead of 6.
     private func acknowledge(positively: Bool) {
         enqueue(ATCommand(positively ? "AT+CNMA" : "AT+CNMA=2", timeout: configuration.commandTimeout)) { _ in }
     }

@@ -223,6 +223,29 @@ import Testing
         await modem.close()
     }
 
+    /// A `+CMGD` frees a SIM slot the network may be waiting for: it is written right after the
+    /// command running, ahead of an ordinary command queued before it.
+    @Test func aDeleteGoesAheadOfQueuedCommands() async throws {
+        let transport = Self.readyModem()
+        transport.on("AT+CREG?", reply: Self.okReply)
+        transport.on("AT+CMGD=5", reply: Self.okReply)
+        transport.on("AT+CSQ", reply: "")  // no answer: it runs until the test gives its OK
+        let modem = Self.modem(transport, inbox: ModemInbox())
+        try await modem.start()
+        let running = Task { try await modem.execute("AT+CSQ") }
+        #expect(await poll(timeout: .seconds(5)) { transport.commands.contains("AT+CSQ") })
+        let queued = Task { try await modem.execute("AT+CREG?") }
+        #expect(await poll(timeout: .seconds(5)) { await modem.queuedCommands == 1 })
+        let deleted = Task { try await modem.delete(StorageSlot(storage: "SM", index: 5)) }
+        #expect(await poll(timeout: .seconds(5)) { await modem.queuedCommands == 2 })
+        transport.inject(Self.okReply)
+        _ = try await running.value
+        _ = try await queued.value
+        try await deleted.value
+        #expect(Array(transport.commands.drop { $0 != "AT+CSQ" }) == ["AT+CSQ", "AT+CMGD=5", "AT+CREG?"])
+        await modem.close()
+    }
+
     @Test func sweepHandsOutEachStoredMessageOnceAndSkipsWhatItHandedOut() async throws {
         let transport = Self.readyModem()
         let first = Self.deliverHex(from: "+4917011111111", text: "GPS:1 Sat:7 Lat:54.71473 Long:25.30304")[0]
